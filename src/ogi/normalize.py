@@ -1,0 +1,108 @@
+"""Text normalisation with a map back to raw offsets.
+
+NFKC (full-width digits and punctuation to ASCII), traditional → simplified script (OpenCC), junk
+"?" / U+FFFD / control characters removed, odd spaces folded to " ", CRLF → LF. Line structure is
+kept: the normalised text has exactly the raw text's lines.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_JUNK = {"?", "\ufffd", "\ufeff", "\u200b", "\u200c", "\u200d", "\u2060"}
+_SPACES = {"\t", "\u00a0", "\u3000", "\u2002", "\u2003", "\u2009", "\u202f", "\u205f", "\x0b", "\x0c"}
+# Characters that are plainly traditional; a line without any skips OpenCC (the hot path).
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@lru_cache(maxsize=1)
+def _converter():  # noqa: ANN202 - opencc has no stubs
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=200_000)
+def _t2s_line(line: str) -> str:
+    return _converter().convert(line)
+
+
+@lru_cache(maxsize=4096)
+def _nfkc_char(ch: str) -> str:
+    if ch in _JUNK:
+        return ""
+    if ch in _SPACES:
+        return " "
+    cat = unicodedata.category(ch)
+    if cat == "Cc" and ch != "\n":
+        return ""
+    out = unicodedata.normalize("NFKC", ch)
+    if out in _JUNK:
+        return ""
+    # NFKC turns "？" into "?": junk by the rule above; keep other expansions (㎡ → m2).
+    return out.replace("?", "")
+
+
+def normalize(raw: str, *, to_simplified: bool = True) -> tuple[str, list[int]]:
+    """Normalise ``raw``; returns ``(text, offsets)`` where ``offsets[i]`` is the raw offset of ``text[i]``.
+
+    ``offsets`` has one extra entry (``len(raw)``) so that end offsets map too.
+    """
+    out_chars: list[str] = []
+    offsets: list[int] = []
+    i = 0
+    n = len(raw)
+    while i < n:
+        ch = raw[i]
+        if ch == "\r":
+            if i + 1 < n and raw[i + 1] == "\n":
+                i += 1
+                continue
+            ch = "\n"
+        if ch == "\n":
+            out_chars.append("\n")
+            offsets.append(i)
+            i += 1
+            continue
+        rep = ch if (ch.isascii() and ch.isprintable()) else _nfkc_char(ch)
+        if ch == "?":
+            rep = ""
+        for r in rep:
+            out_chars.append(r)
+            offsets.append(i)
+        i += 1
+    offsets.append(n)
+    text = "".join(out_chars)
+    if to_simplified and _HAN.search(text):
+        text, offsets = _simplify(text, offsets)
+    return text, offsets
+
+
+def _simplify(text: str, offsets: list[int]) -> tuple[str, list[int]]:
+    """Traditional → simplified per line; offsets kept char by char where lengths agree."""
+    lines = text.split("\n")
+    out_lines: list[str] = []
+    new_offsets: list[int] = []
+    pos = 0
+    for line in lines:
+        conv = _t2s_line(line) if _HAN.search(line) else line
+        if len(conv) == len(line):
+            new_offsets.extend(offsets[pos : pos + len(line)])
+        else:  # a phrase conversion changed the length: spread the line's offsets
+            span = offsets[pos : pos + len(line)] or [offsets[pos]]
+            for k in range(len(conv)):
+                new_offsets.append(span[min(len(span) - 1, k * len(span) // max(1, len(conv)))])
+        out_lines.append(conv)
+        pos += len(line)
+        if pos < len(text):  # the newline
+            new_offsets.append(offsets[pos])
+            pos += 1
+    new_offsets.append(offsets[-1])
+    return "\n".join(out_lines), new_offsets
+
+
+def normalize_value(text: str) -> str:
+    """A cell value as SCHEMA.md wants it: NFKC, junk removed, trimmed."""
+    return normalize(text, to_simplified=False)[0].strip()

@@ -1,0 +1,62 @@
+"""Readers turn an input file into a ``Document``; ``read`` picks one by extension and content."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ogi.data import Document
+from ogi.errors import DocumentLoadError, UnsupportedFormatError
+
+MAX_BYTES = 50 * 1024 * 1024  # larger inputs are refused before reading (memory stays bounded)
+
+TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
+
+
+def _looks_like_html(head: bytes) -> bool:
+    low = head[:2048].lower()
+    return b"<html" in low or b"<table" in low or b"<!doctype html" in low or b"<body" in low
+
+
+def read(path: str | Path) -> Document:
+    """Read one report file of any supported format.
+
+    Raises:
+        DocumentLoadError: the file is missing, empty, too large, binary or undecodable.
+        UnsupportedFormatError: a format ogi declines (.doc, .wps): the message names a converter.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise DocumentLoadError(str(p), "no such file")
+    size = p.stat().st_size
+    if size == 0:
+        raise DocumentLoadError(str(p), "empty file")
+    if size > MAX_BYTES:
+        raise DocumentLoadError(str(p), f"file too large ({size} bytes > {MAX_BYTES})")
+    suffix = p.suffix.lower()
+    if suffix in {".doc", ".wps", ".et", ".rtf"}:
+        raise UnsupportedFormatError(
+            str(p), f"{suffix} files are not read; convert first, e.g. `libreoffice --headless --convert-to docx {p.name}`"
+        )
+    if suffix == ".pdf":
+        from ogi.readers.pdf import read_pdf
+
+        return read_pdf(p)
+    if suffix == ".docx":
+        from ogi.readers.docx import read_docx
+
+        return read_docx(p)
+    data = p.read_bytes()
+    if suffix in HTML_SUFFIXES or _looks_like_html(data):
+        from ogi.readers.html import read_html
+
+        return read_html(p, data)
+    if data.startswith(b"%PDF"):
+        from ogi.readers.pdf import read_pdf
+
+        return read_pdf(p)
+    if data.startswith(b"PK\x03\x04"):
+        raise DocumentLoadError(str(p), "a zip archive (DOCX?) without the .docx extension; rename it to .docx")
+    from ogi.readers.text import read_text
+
+    return read_text(p, data)
