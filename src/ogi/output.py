@@ -1,0 +1,69 @@
+"""Output writers. Files are written atomically: to a temporary file beside the target, then renamed."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+
+@contextlib.contextmanager
+def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8", newline: str | None = "") -> Iterator[IO[Any]]:
+    """Open a temporary file beside ``path``; on success it replaces ``path``, on error it is removed."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        kwargs: dict[str, Any] = {} if "b" in mode else {"encoding": encoding, "newline": newline}
+        with os.fdopen(fd, mode, **kwargs) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def record_line(record: dict[str, Any]) -> str:
+    """One JSONL line (no trailing newline)."""
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_jsonl(records: list[dict[str, Any]], path: str | Path) -> None:
+    """Write records as JSONL atomically."""
+    with atomic_open(path) as fh:
+        for rec in records:
+            fh.write(record_line(rec) + "\n")
+
+
+def write_records(records: list[dict[str, Any]], path: str | Path, keep_lines: list[str] | None = None) -> None:
+    """Write records to ``path`` by its suffix (.jsonl/.json, .csv, .xlsx), atomically.
+
+    ``keep_lines``: JSONL lines of an earlier run kept in front (``--resume``).
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix in (".jsonl", ".json", ".ndjson", ""):
+        with atomic_open(path) as fh:
+            for line in keep_lines or []:
+                fh.write(line + "\n")
+            for rec in records:
+                fh.write(record_line(rec) + "\n")
+        return
+    if keep_lines:
+        records = [json.loads(line) for line in keep_lines] + records
+    if suffix == ".csv":
+        from ogi.export import write_csv
+
+        write_csv(records, path)
+    elif suffix == ".xlsx":
+        from ogi.export import write_xlsx
+
+        write_xlsx(records, path)
+    else:
+        raise ValueError(f"{path}: unsupported output format {suffix!r}; use .jsonl, .csv or .xlsx")

@@ -1,0 +1,199 @@
+"""Cut a Document's normalised text into segments: the tokens the taggers label.
+
+One pass over the lines handles every layout of DOMAIN.md:
+
+* `` | ``-joined rows (cells split on "|", empty cells counted, trailing empties noted),
+* cell-per-line text with or without "|" lines between cells (a "|"-only line is a separator, not a segment),
+* space-separated PDF-like rows (split on whitespace; numbering and spaced-out labels rejoined),
+* glued cells ("规章000" → "规章", "0", "0", "0"),
+* one-character-per-line vertical labels (rejoined),
+* prose lines (one segment each), page footers inside tables (kind "noise").
+"""
+
+from __future__ import annotations
+
+import re
+
+from ogi.data import Document, Segment
+
+NUM_RE = re.compile(
+    r"^(?:[-+]|增|减|增加|减少)?\s*\d[\d,]*(?:\.\d+)?\s*(?:万元|元|件|条|个|次|人次|人|%|项|篇)?$"
+)
+PLACEHOLDER_RE = re.compile(r"^(?:/|／|-|—|——|–|−|一一|无|\\)$")
+_FOOTER_RE = re.compile(r"^(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，]?\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})$")
+_PIPE_ONLY = re.compile(r"^[|\s]+$")
+_HEADING_LINE = re.compile(r"^[一二三四五六七八九十]{1,3}\s*[、.．]\s*\S")
+_NUMBERING_TOKEN = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.．、])$")
+_GLUED = re.compile(r"^(.*[\u4e00-\u9fff)）])(\d[\d.]*)$")
+_CJK1 = re.compile(r"^[\u4e00-\u9fff]$")
+_SENTENCE = re.compile(r"[。;!]")
+_TRAILING_NUMS = re.compile(r"(?:\s+(?:[-+]?\d[\d,.]*|/|—|-))+\s*$")
+
+
+def is_number(text: str) -> bool:
+    """A value-like token: a number (with 增/减 or a unit) or a blank placeholder."""
+    return bool(NUM_RE.match(text) or PLACEHOLDER_RE.match(text))
+
+
+def _kind(text: str) -> str:
+    if is_number(text):
+        return "num"
+    if _FOOTER_RE.match(text):
+        return "noise"
+    return "text"
+
+
+def _is_prose(line: str) -> bool:
+    """A sentence line rather than a table row or a heading."""
+    if _TRAILING_NUMS.search(line) and not _SENTENCE.search(line):
+        return False
+    if _SENTENCE.search(line) and len(line) > 12:
+        return True
+    if len(line) > 60:
+        return True
+    return len(line) > 35 and line.count(",") >= 2 and not line.startswith(("(", "（"))
+
+
+def _split_space_tokens(body: str, base: int) -> list[tuple[str, int, int]]:
+    """Whitespace-split a tabular line into (text, start, end) cells, rejoining what the spaces broke."""
+    toks = [(m.group(), base + m.start(), base + m.end()) for m in re.finditer(r"\S+", body)]
+    merged: list[tuple[str, int, int]] = []
+    for tok in toks:
+        if merged:
+            prev = merged[-1]
+            join = False
+            if _NUMBERING_TOKEN.match(prev[0]) and not is_number(tok[0]):
+                join = True  # "十四、 其他…" / "(一) 予以公开"
+            elif _CJK1.match(tok[0]) and re.fullmatch(r"[\u4e00-\u9fff]+", prev[0]) and (len(prev[0]) == 1 or _spaced(prev)):
+                join = True  # "统 计 指 标"
+            if join:
+                merged[-1] = (prev[0] + tok[0] if _CJK1.match(tok[0]) else prev[0] + tok[0], prev[1], tok[2])
+                continue
+        merged.append(tok)
+    return merged
+
+
+def _spaced(tok: tuple[str, int, int]) -> bool:
+    # a token built by joining single chars spans more characters than its text
+    return tok[2] - tok[1] > len(tok[0])
+
+
+def _unglue(text: str, start: int) -> list[tuple[str, int, int]]:
+    """Split a label glued to its values ("规章000" → 规章 0 0 0, "行政许可502" → 行政许可 502)."""
+    m = _GLUED.match(text)
+    if not m or len(m.group(1)) < 2 or re.search(r"(19|20)\d\d$", text) or text.endswith("年"):
+        return [(text, start, start + len(text))]
+    label, digits = m.group(1), m.group(2)
+    out = [(label, start, start + len(label))]
+    pos = start + len(label)
+    if set(digits) == {"0"} and 1 < len(digits) <= 7:
+        out += [("0", pos + i, pos + i + 1) for i in range(len(digits))]
+    else:
+        out.append((digits, pos, pos + len(digits)))
+    return out
+
+
+def segment(doc: Document) -> Document:
+    """Fill ``doc.segments`` from ``doc.text``; returns the same document."""
+    segs: list[Segment] = []
+    text = doc.text
+    pos = 0
+    blank_before = True
+    pipes_before = 0
+    lines = text.split("\n")
+    vertical: list[tuple[str, int, int, int]] = []  # pending one-char lines: (char, start, end, line)
+
+    def flush_vertical() -> None:
+        nonlocal blank_before
+        if not vertical:
+            return
+        if len(vertical) == 1:
+            ch, s, e, ln = vertical[0]
+            segs.append(Segment(ch, s, e, ln, _kind(ch), blank_before=blank_before))
+        else:
+            s, e, ln = vertical[0][1], vertical[-1][2], vertical[0][3]
+            segs.append(Segment("".join(v[0] for v in vertical), s, e, ln, "text", sep="vertical", blank_before=blank_before))
+        vertical.clear()
+        blank_before = False
+
+    for li, line in enumerate(lines):
+        lstart = pos
+        pos += len(line) + 1
+        stripped = line.strip()
+        if not stripped:
+            flush_vertical()
+            blank_before = True
+            continue
+        if _PIPE_ONLY.match(stripped):
+            flush_vertical()
+            pipes_before += stripped.count("|")
+            continue
+        lead = len(line) - len(line.lstrip())
+        body_start = lstart + lead
+        if _CJK1.match(stripped):
+            # a run of single CJK characters on consecutive lines is a vertical label
+            vertical.append((stripped, body_start, body_start + 1, li))
+            continue
+        flush_vertical()
+        cells: list[tuple[str, int, int, int]] = []  # text, start, end, cell index
+        n_cells = 1
+        sep = "line"
+        trailing = 0
+        if "|" in stripped:
+            sep = "pipe"
+            parts = line.split("|")
+            offs = lstart
+            raw_cells: list[tuple[str, int, int]] = []
+            for part in parts:
+                inner = part.strip()
+                s = offs + (len(part) - len(part.lstrip()))
+                raw_cells.append((inner, s, s + len(inner)))
+                offs += len(part) + 1
+            # a leading empty cell before the first "|" of a line like "| a | b" is not a cell
+            if raw_cells and not raw_cells[0][0] and line.lstrip().startswith("|"):
+                raw_cells = raw_cells[1:]
+            while raw_cells and not raw_cells[-1][0]:
+                raw_cells.pop()
+                trailing += 1
+            n_cells = len(raw_cells)
+            for ci, (t, s, e) in enumerate(raw_cells):
+                if t:
+                    cells.append((t, s, e, ci))
+        elif _HEADING_LINE.match(stripped) and len(stripped) <= 40 and not _TRAILING_NUMS.search(stripped):
+            cells = [(stripped, body_start, body_start + len(stripped), 0)]
+        elif _is_prose(stripped) or _FOOTER_RE.match(stripped):
+            cells = [(stripped, body_start, body_start + len(stripped), 0)]
+        else:
+            toks = _split_space_tokens(stripped, body_start)
+            expanded: list[tuple[str, int, int]] = []
+            for t, s, e in toks:
+                expanded += _unglue(t, s) if not is_number(t) else [(t, s, e)]
+            if len(expanded) > 1:
+                sep = "space" if len(toks) > 1 else "glued"
+            n_cells = len(expanded)
+            cells = [(t, s, e, ci) for ci, (t, s, e) in enumerate(expanded)]
+        prev_ci = -1
+        for t, s, e, ci in cells:
+            segs.append(
+                Segment(
+                    t,
+                    s,
+                    e,
+                    li,
+                    _kind(t) if sep != "line" or len(t) <= 40 else "prose",
+                    cell=ci,
+                    n_cells=n_cells,
+                    sep=sep,
+                    empty_before=ci - prev_ci - 1,
+                    blank_before=blank_before,
+                    trailing_empties=trailing,
+                )
+            )
+            prev_ci = ci
+            blank_before = False
+        if cells and sep == "line" and segs[-1].kind == "text" and _is_prose(stripped):
+            segs[-1].kind = "prose"
+        pipes_before = 0
+    flush_vertical()
+    doc.segments = segs
+    return doc

@@ -1,0 +1,211 @@
+"""The rule tagger: a state machine over segments driven by the schema's aliases.
+
+It tracks the section, the table (t2/t3/t4/legacy), the table-2 block and the current row, and
+labels each segment. Its guards keep table rows such as "一、本年新收…", "四、结转下年度继续办理" and the
+legacy 统计表's "一、主动公开情况" from being read as sections: a template section heading needs its
+numeral to match its title (四 for 复议/诉讼) and to come after the previous section.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from ogi import schema
+from ogi.context import detect
+from ogi.data import Document, Segment, Tag
+from ogi.taggers.base import Tagger
+
+_T3_START = ("勾稽", "申请人情况")
+_LEGACY_TABLE = ("统计表", "统计指标")
+_UNITS = {"件", "条", "次", "个", "人", "人次", "万元", "元", "篇", "项", "家", "期", "场", "份", "——", "—", "-", "/"}
+_GROUPS = {alias: key for key, aliases in schema.T3_GROUP_HEADINGS for alias in aliases}
+_NUM_HEAD = re.compile(r"^[一二三四五六七八九十]{1,3}[、.．]$")
+
+
+def _is_group_heading(text: str, template: str) -> bool:
+    s = schema.squash(text)
+    if s in _GROUPS:
+        return s != "其他处理" or template == "2021"
+    return False
+
+
+class RuleState:
+    """What the rule tagger knows at a point of the document."""
+
+    def __init__(self, template: str) -> None:
+        self.template = template
+        self.section = 0  # number of the last section heading
+        self.table = ""  # "", t2, t3, t4, legacy
+        self.block = ""
+        self.row = ""
+        self.nvals = 0
+        self.t3_rows = False
+        self.t4_vals = 0
+
+
+class RuleTagger(Tagger):
+    """Labels segments with the schema's aliases and a table state machine (``source: "rules"``)."""
+
+    name: ClassVar[str] = "rules"
+    version = "1"
+
+    def predict(self, docs: list[Document]) -> list[list[Tag]]:
+        return [self.predict_one(doc) for doc in docs]
+
+    def predict_one(self, doc: Document) -> list[Tag]:
+        """Tags for one document (its template is detected when not yet set)."""
+        if doc.template == "unknown" and doc.year is None:
+            detect(doc)
+        st = RuleState(doc.template)
+        return [Tag(*self._label(seg, st), "rules") for seg in doc.segments]
+
+    # ------------------------------------------------------------------------------------------
+    def _label(self, seg: Segment, st: RuleState) -> tuple[str, float]:
+        if seg.kind in ("prose", "noise"):
+            return "O", 0.99
+        text = seg.text
+        if seg.kind == "text" and seg.cell == 0:
+            sec = self._section(text, seg, st)
+            if sec:
+                return sec
+            block = schema.match_block(text) if "二十条" in text or "第二十" in text else ""
+            if block:
+                st.table, st.block, st.row = "t2", block, ""
+                return f"BLK.{block}", 0.97
+        if st.template == "legacy":
+            return self._legacy(seg, st)
+        if seg.kind == "text":
+            if any(k in text for k in _T3_START) and st.table != "t4":
+                st.table, st.row, st.t3_rows = "t3", "", False
+                return "HDR", 0.9
+            if st.table in ("", "t2") and st.section >= 3 or st.table == "t3" or (st.table == "" and st.section == 0):
+                lab, sc = schema.match_label(text, "ROW.t3")
+                if lab == "ROW.t3.new_received" and sc >= 0.85:
+                    st.table, st.t3_rows = "t3", True
+            if st.table != "t4" and st.section == 4 and seg.kind == "text":
+                lab, sc = schema.match_label(text, "COL.t4")
+                if sc >= 0.85:
+                    st.table, st.t4_vals = "t4", 0
+        if st.table == "t2":
+            return self._t2(seg, st)
+        if st.table == "t3":
+            return self._t3(seg, st)
+        if st.table == "t4":
+            return self._t4(seg, st)
+        return "O", 0.9
+
+    def _section(self, text: str, seg: Segment, st: RuleState) -> tuple[str, float] | None:
+        n, title = schema.section_numeral(text)
+        if n is None or not title or seg.n_cells > 1 and seg.sep != "pipe":
+            return None
+        if st.template == "legacy":
+            if st.table == "legacy" or n != st.section + 1 or len(title) > 40 or seg.n_cells > 1:
+                return None
+            st.section = n
+            return "SEC.legacy", 0.9
+        key = schema.match_section(title)
+        if not key or int(key[1]) != n or n <= st.section:
+            return None
+        # a table-3 row that happens to share words with a section title stays a row
+        lab, sc = schema.match_label(title, "ROW.t3")
+        if sc >= 0.9:
+            return None
+        st.section, st.table, st.block, st.row = n, "", "", ""
+        return f"SEC.{key}", 0.97
+
+    def _t2(self, seg: Segment, st: RuleState) -> tuple[str, float]:
+        if seg.kind == "num":
+            if not st.row:
+                return "O", 0.6
+            cols = schema.t2_cols(st.block, st.template)
+            if st.nvals < len(cols):
+                col = cols[st.nvals]
+                st.nvals += 1
+                return f"VAL.t2.{col}", 0.9
+            return "O", 0.5
+        s = schema.squash(seg.text)
+        if s == "信息内容":
+            return "HDR", 0.95
+        lab, sc = schema.match_label(seg.text, "ROW.t2")
+        if sc >= 0.8:
+            st.row, st.nvals = lab.split(".")[-1], 0
+            return lab, sc
+        lab, sc = schema.match_label(seg.text, "COL.t2")
+        if sc >= 0.75:
+            return lab, sc
+        return "HDR" if len(s) <= 12 else "O", 0.5
+
+    def _t3(self, seg: Segment, st: RuleState) -> tuple[str, float]:
+        if seg.kind == "num":
+            if not st.row:
+                return "O", 0.6
+            if st.nvals < len(schema.T3_COL_KEYS):
+                col = schema.T3_COL_KEYS[st.nvals]
+                st.nvals += 1
+                return f"VAL.t3.{col}", 0.9
+            return "O", 0.5
+        text = seg.text
+        s = schema.squash(text)
+        if _is_group_heading(text, st.template) or _NUM_HEAD.match(text.strip()) or s in ("法人或其他组织", "申请人情况"):
+            return "HDR", 0.9
+        if not st.t3_rows:
+            lab, sc = schema.match_label(text, "COL.t3")
+            if sc >= 0.8 and not (lab == "COL.t3.total" and text.strip().startswith(("(", "（"))):
+                return lab, sc
+        lab, sc = schema.match_label(text, "ROW.t3")
+        if sc >= 0.7:
+            key = lab[len("ROW.t3.") :]
+            if st.template == "2021" and key == "other":
+                return "HDR", 0.8
+            if st.template != "2021" and key.startswith("other."):
+                key = "other"
+            if key == "other.other" and not st.t3_rows:
+                return "COL.t3.other_org", 0.7
+            st.t3_rows, st.row, st.nvals = True, key, 0
+            return f"ROW.t3.{key}", sc
+        return ("HDR" if len(s) <= 14 else "O"), 0.5
+
+    def _t4(self, seg: Segment, st: RuleState) -> tuple[str, float]:
+        if seg.kind == "num":
+            if st.t4_vals < len(schema.T4_CELL_COLS):
+                col = schema.T4_CELL_COLS[st.t4_vals]
+                st.t4_vals += 1
+                return f"VAL.t4.{col}", 0.9
+            return "O", 0.5
+        s = schema.squash(seg.text)
+        if s == "行政诉讼":
+            return "HDR", 0.95
+        lab, sc = schema.match_label(seg.text, "COL.t4")
+        if sc >= 0.8:
+            return lab, sc
+        return "HDR" if len(s) <= 6 else "O", 0.5
+
+    def _legacy(self, seg: Segment, st: RuleState) -> tuple[str, float]:
+        text = seg.text
+        if st.table != "legacy":
+            if any(k in text.replace(" ", "") for k in _LEGACY_TABLE):
+                st.table = "legacy"
+                return "HDR", 0.9
+            return "O", 0.9
+        s = text.replace(" ", "")
+        if s in ("统计指标", "单位", "统计数"):
+            return "HDR", 0.95
+        if seg.sep == "pipe" and seg.cell >= 1:
+            if seg.cell == 1 and (s in _UNITS or seg.kind == "text" and len(s) <= 3):
+                return "UNIT", 0.9
+            if seg.kind == "num" and st.row and st.nvals == 0:
+                st.nvals = 1
+                return "VAL.legacy", 0.9
+            return "O", 0.5
+        if seg.kind == "num":
+            if st.row and st.nvals == 0 and s not in _UNITS:
+                st.nvals = 1
+                return "VAL.legacy", 0.8
+            return ("UNIT" if s in _UNITS else "O"), 0.5
+        if s in _UNITS:
+            return "UNIT", 0.8
+        if seg.cell == 0 and len(s) <= 60 and not re.search(r"(负责人|审核人|填报|联系电话|日期)", s):
+            st.row, st.nvals = text, 0
+            return "ROW.legacy", 0.85
+        return "O", 0.6
