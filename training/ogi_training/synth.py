@@ -418,8 +418,7 @@ class _Maker:
             rows.append(extra)
         rows.append(data_row("carried_over", [], label_of("carried_over"), 3))
         leaf = T3_LEAF_ROWS[tpl]
-        nres = len(leaf) + 1 + (1 if tpl == "2021" else 0)
-        results = Cell(self.lab(rng.choice(("三、本年度办理结果", "三、本年度办理结果", "三、本年度办理结果"))), "HDR", rowspan=nres)
+        results = Cell(self.lab("三、本年度办理结果"), "HDR", rowspan=len(leaf) + 1)  # the leaves and （七）总计
         rows.append(data_row("granted", [results], label_of("granted"), 2))
         rows.append(data_row("partial", [], label_of("partial"), 2))
         groups = list(T3_GROUPS_2019) + ([("other", "（六）其他处理")] if tpl == "2021" else [])
