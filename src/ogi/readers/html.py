@@ -92,7 +92,7 @@ def build_document(lines: list[Line], *, raw: str | None, path: str, doc_id: str
     for k, line in enumerate(lines):
         if k:
             parts.append("\n")
-            rmap.append(rmap[-1] if rmap else 0)
+            rmap.append(rmap[-1] + 1 if rmap else 0)
         parts.append(line.text)
         rmap.extend(line.offsets)
         line_map.append(max(1, int(line.source_line or 1)))
@@ -356,7 +356,7 @@ class _Renderer:
                     line.add(CELL_SEP, last)
                 if content is not None and content.chars:
                     line.add(content.text, content.offsets)
-                    last = content.offsets[-1]
+                    last = content.offsets[-1] + 1
             self.lines.append(line)
 
 
