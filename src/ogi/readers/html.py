@@ -142,6 +142,12 @@ def decode_html(data: bytes, path: str) -> tuple[str, str]:
     if b"\x00" in data[:4096]:
         raise DocumentLoadError(path, "binary file (NUL bytes), not an HTML report")
     declared = sniff_encoding(data)
+    if declared == "gb18030" and not data.isascii():
+        # GB18030 accepts almost any bytes: a page mislabelled gbk that is valid UTF-8 is UTF-8
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
     if declared:
         try:
             return data.decode(declared), declared
