@@ -55,10 +55,19 @@ class RuleTagger(Tagger):
 
     def predict_one(self, doc: Document) -> list[Tag]:
         """Tags for one document (its template is detected when not yet set)."""
+        return self.predict_with_state(doc)[0]
+
+    def predict_with_state(self, doc: Document) -> tuple[list[Tag], list[tuple[str, int]]]:
+        """Tags plus, per segment, the (table, section number) the state machine was in after it."""
         if doc.template == "unknown" and doc.year is None:
             detect(doc)
         st = RuleState(doc.template)
-        return [Tag(*self._label(seg, st), "rules") for seg in doc.segments]
+        tags: list[Tag] = []
+        states: list[tuple[str, int]] = []
+        for seg in doc.segments:
+            tags.append(Tag(*self._label(seg, st), "rules"))
+            states.append((st.table, st.section))
+        return tags, states
 
     # ------------------------------------------------------------------------------------------
     def _label(self, seg: Segment, st: RuleState) -> tuple[str, float]:

@@ -1,0 +1,140 @@
+"""Training: annotated reports in, a model directory with meta.json out."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import platform
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from ogi import __version__
+from ogi.align import document_from_annotation, gold_labels
+from ogi.context import detect
+from ogi.data import Document
+from ogi.segment import segment
+
+log = logging.getLogger(__name__)
+
+
+def data_hash(paths: list[Path]) -> str:
+    """SHA-256 over the training files' bytes, in the given order."""
+    h = hashlib.sha256()
+    for p in paths:
+        files = sorted(p.glob("*.jsonl")) if p.is_dir() else [p]
+        for f in files:
+            h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def prepare(reports: list[Any]) -> tuple[list[Document], list[list[str]]]:
+    """Segmented documents and their gold segment labels."""
+    docs, ys = [], []
+    for rep in reports:
+        doc = document_from_annotation(rep)
+        segment(doc)
+        detect(doc)
+        docs.append(doc)
+        ys.append(gold_labels(doc, rep.spans))
+    return docs, ys
+
+
+def split_reports(reports: list[Any]) -> dict[str, list[Any]]:
+    """Reports by meta.split (train, dev, test)."""
+    out: dict[str, list[Any]] = {"train": [], "dev": [], "test": []}
+    for r in reports:
+        out.setdefault(r.meta.get("split", "train"), []).append(r)
+    return out
+
+
+def _accuracy(pred: list[list[str]], gold: list[list[str]]) -> float:
+    n = sum(len(g) for g in gold)
+    ok = sum(p == g for ps, gs in zip(pred, gold) for p, g in zip(ps, gs))
+    return ok / n if n else 0.0
+
+
+def train_crf(data: list[Path], out: Path, config: Any, name: str | None = None) -> dict[str, Any]:
+    """Train the CRF on the train split of ``data``, choose the fallback threshold on dev, write ``out``.
+
+    Test-split reports are never trained on. Returns the meta dict written to ``out/meta.json``.
+    """
+    from ogi.annotations import read_annotations
+    from ogi.taggers.crf import MODEL_FILE, CRFTagger, featurize
+    from ogi.taggers.fallback import FallbackTagger
+    from ogi.taggers.rules import RuleTagger
+    from ogi.features import FEATURES_VERSION
+
+    reports = read_annotations(data)
+    parts = split_reports(reports)
+    if not parts["train"]:
+        raise ValueError(f"no reports with split=train in {', '.join(map(str, data))}")
+    t0 = time.perf_counter()
+    train_docs, y_train = prepare(parts["train"])
+    X_train = featurize(train_docs)
+    t_feat = time.perf_counter() - t0
+    staging = out.parent / f".{out.name}.staging"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    crf = CRFTagger(config.c1, config.c2, config.max_iterations, config.min_freq)
+    crf.fit(X_train, y_train, staging / MODEL_FILE)
+    t_fit = time.perf_counter() - t0 - t_feat
+    dev_scores: dict[str, Any] = {}
+    threshold = 0.5
+    if parts["dev"]:
+        dev_docs, y_dev = prepare(parts["dev"])
+        X_dev = featurize(dev_docs)
+        pdev = crf.predict_features(X_dev)
+        dev_scores["crf_segment_accuracy"] = _accuracy([[lab for lab, _ in s] for s in pdev], y_dev)
+        rules = RuleTagger()
+        rtags = [rules.predict_one(d) for d in dev_docs]
+        dev_scores["rules_segment_accuracy"] = _accuracy([[t.label for t in s] for s in rtags], y_dev)
+        best = -1.0
+        from ogi.data import Tag
+
+        for th in config.thresholds:
+            fb = FallbackTagger(crf, rules, th)
+            combined = [
+                [t.label for t in fb.combine(d, [Tag(lab, p, "crf") for lab, p in ps], rt)]
+                for d, ps, rt in zip(dev_docs, pdev, rtags)
+            ]
+            acc = _accuracy(combined, y_dev)
+            dev_scores[f"fallback_{th}_segment_accuracy"] = acc
+            if acc > best + 1e-9:
+                best, threshold = acc, th
+    meta = {
+        "name": name or out.name,
+        "type": "crf",
+        "version": __version__,
+        "labels": sorted({lab for ys in y_train for lab in ys}),
+        "features_version": FEATURES_VERSION,
+        "libraries": _library_versions(),
+        "training_data": {"files": [str(p) for p in data], "hash": data_hash(data), "n_train": len(parts["train"]), "n_dev": len(parts["dev"])},
+        "config": config.to_dict(),
+        "fallback": True,
+        "fallback_threshold": threshold,
+        "dev_scores": dev_scores,
+        "training_seconds": round(time.perf_counter() - t0, 1),
+        "featurize_seconds": round(t_feat, 1),
+        "fit_seconds": round(t_fit, 1),
+    }
+    (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    if out.exists():
+        shutil.rmtree(out)
+    staging.rename(out)
+    return meta
+
+
+def _library_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for pkg in ("python-crfsuite", "sklearn-crfsuite", "jieba", "opencc"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = "missing"
+    return out
