@@ -379,7 +379,7 @@ def evaluate(
         try:
             tagger = load_tagger(spec)
         except (ModelLoadError, OptionalDependencyError) as exc:
-            log.warning("skipping model %s: %s", spec, exc)
+            log.info("skipping model %s: %s", spec, exc)
             result["skipped"][spec] = str(exc)
             continue
         source = primary_source(tagger)
