@@ -1,14 +1,18 @@
 """Batch tagging: expand paths, tag each report (in worker processes if asked), write, summarise.
 
 A bad file never stops the batch (unless ``strict``): it gets a failed record naming the reason,
-the summary counts it and the exit code is 1. Output files are written atomically.
+the summary counts it and the exit code is 1. Records are appended to a checkpoint file as they come
+(a killed run loses nothing that was finished; ``--resume`` goes on from it) and the output file
+appears, whole, at the end.
 """
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import json
 import logging
+import os
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -16,10 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ogi.output import record_line
+from ogi.output import atomic_open, record_line
 
 log = logging.getLogger(__name__)
 
+JSONL_SUFFIXES = frozenset({".jsonl", ".json", ".ndjson", ""})
 INPUT_SUFFIXES = {".txt", ".text", ".html", ".htm", ".shtml", ".xhtml", ".pdf", ".docx", ".doc", ".wps", ".md"}
 
 
@@ -64,31 +69,47 @@ def expand_paths(specs: Iterable[str]) -> tuple[list[str], list[str]]:
 
 
 _WORKER_TAGGER = None
+_WORKER_ERROR: str | None = None
 
 
 def _init_worker(model: str) -> None:
-    global _WORKER_TAGGER
+    """Load the tagger once per process. In a pool a failure is kept (a raising initializer would make
+    the pool respawn workers forever) and every report of the worker gets a failed record naming it."""
+    global _WORKER_TAGGER, _WORKER_ERROR
     from ogi.taggers import load_tagger
 
-    _WORKER_TAGGER = load_tagger(model)
+    try:
+        _WORKER_TAGGER = load_tagger(model)
+    except Exception as exc:  # noqa: BLE001 - reported on every record of this worker
+        _WORKER_ERROR = f"model {model!r} failed to load: {type(exc).__name__}: {exc}"
+        log.error("%s", _WORKER_ERROR)
 
 
 def _work(path: str) -> dict[str, Any]:
-    from ogi.pipeline import tag_path
+    """The record of one file; never raises (a defect in a reader gives a failed record naming it)."""
+    from ogi.pipeline import failed_record, tag_path
 
-    assert _WORKER_TAGGER is not None
-    return tag_path(path, _WORKER_TAGGER)
+    if _WORKER_TAGGER is None:
+        return failed_record(path, _WORKER_ERROR or "no tagger loaded", {"name": "none", "version": ""})
+    try:
+        return tag_path(path, _WORKER_TAGGER)
+    except Exception as exc:  # noqa: BLE001 - keep the batch going
+        log.exception("internal error on %s", path)
+        return failed_record(path, f"internal error: {type(exc).__name__}: {exc}", _WORKER_TAGGER.describe())
 
 
 def iter_records(files: list[str], opts: TagOptions) -> Iterator[dict[str, Any]]:
     """Records in input order, computed locally, in a process pool, or on Dask."""
+    global _WORKER_TAGGER
     if opts.engine == "dask":
         from ogi.dask_engine import dask_records
 
         yield from dask_records(files, opts.model, opts.scheduler)
         return
     if opts.jobs == 1 or len(files) < 2:
-        _init_worker(opts.model)
+        from ogi.taggers import load_tagger
+
+        _WORKER_TAGGER = load_tagger(opts.model)  # a bad model stops the run here, before any output
         for f in files:
             yield _work(f)
         return
@@ -99,70 +120,202 @@ def iter_records(files: list[str], opts: TagOptions) -> Iterator[dict[str, Any]]
         yield from pool.imap(_work, files, chunksize=max(1, min(16, len(files) // (opts.jobs * 8) or 1)))
 
 
-def _existing_ids(out: Path) -> tuple[list[str], set[str]]:
-    lines: list[str] = []
-    ids: set[str] = set()
-    if out.is_file():
-        for line in out.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
+def _key(path: str) -> str:
+    """What ``--resume`` compares: the record's path, made absolute and normalised."""
+    return os.path.normcase(os.path.abspath(path))
+
+
+def partial_path(out: Path) -> Path:
+    """The checkpoint beside ``out`` that records are appended to while a run goes on."""
+    return out.with_name(f".{out.name}.partial.jsonl")
+
+
+def _complete_lines(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``(line, record)`` for each complete JSONL line of ``path``; a torn or invalid line is dropped."""
+    if not path.is_file():
+        return
+    with path.open("r", encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            if not line.endswith("\n"):
+                log.warning("%s: dropping a torn last line (%d chars)", path, len(line))
+                break
+            line = line.strip()
+            if not line:
                 continue
             try:
                 rec = json.loads(line)
             except json.JSONDecodeError:
-                continue  # a torn line from an old crash: dropped, the report is tagged again
-            lines.append(line)
-            ids.add(rec.get("path") or rec.get("id"))
-    return lines, ids
+                log.warning("%s: dropping an invalid line", path)
+                continue
+            if isinstance(rec, dict) and (rec.get("path") or rec.get("id")):
+                yield line, rec
+
+
+def _existing(out: Path, partial: Path) -> tuple[list[str], set[str], Summary]:
+    """Lines to keep (``--resume``) from the output (JSONL only) and a leftover checkpoint, and their keys."""
+    kept: list[str] = []
+    done: set[str] = set()
+    summary = Summary()
+    sources = [partial]
+    if out.suffix.lower() in JSONL_SUFFIXES:
+        sources.insert(0, out)
+    elif out.exists() and not partial.exists():
+        log.warning("%s: --resume reads JSONL only; every input is tagged again", out)
+    for src in sources:
+        for line, rec in _complete_lines(src):
+            k = _key(rec.get("path") or rec.get("id"))
+            if k in done:
+                continue
+            done.add(k)
+            kept.append(line)
+            summary.add(rec, resumed=True)
+    return kept, done, summary
+
+
+class Summary:
+    """Counts for the end-of-run summary, kept as records stream by (records themselves are not held)."""
+
+    def __init__(self) -> None:
+        self.status: Counter[str] = Counter()
+        self.template: Counter[str] = Counter()
+        self.failed_checks: Counter[str] = Counter()
+        self.failed: list[tuple[str, str]] = []
+        self.resumed = 0
+
+    def add(self, rec: dict[str, Any], resumed: bool = False) -> None:
+        self.status[rec.get("status", "?")] += 1
+        self.template[str(rec.get("template", "?"))] += 1
+        for c in rec.get("checks", []):
+            if c.get("status") == "fail":
+                self.failed_checks[c.get("name", "?")] += 1
+        if rec.get("status") == "failed":
+            self.failed.append((str(rec.get("path")), "; ".join(rec.get("errors", []))))
+        self.resumed += resumed
+
+    @property
+    def total(self) -> int:
+        return sum(self.status.values())
+
+    def render(self, limit_failed: int = 50) -> str:
+        head = f"{self.total} reports"
+        if self.resumed:
+            head += f" ({self.resumed} kept from an earlier run)"
+        parts = [
+            head + ": " + ", ".join(f"{k} {v}" for k, v in sorted(self.status.items())),
+            "templates: " + ", ".join(f"{k} {v}" for k, v in sorted(self.template.items())),
+        ]
+        if self.failed_checks:
+            n = sum(self.failed_checks.values())
+            parts.append(
+                f"failed checks ({n}): " + ", ".join(f"{k} ({v})" for k, v in self.failed_checks.most_common(10))
+            )
+        for path, why in self.failed[:limit_failed]:
+            parts.append(f"FAILED {path}: {why}")
+        if len(self.failed) > limit_failed:
+            parts.append(f"… and {len(self.failed) - limit_failed} more failed reports")
+        return "\n".join(parts)
 
 
 def summarise(records: list[dict[str, Any]]) -> str:
-    """A short human summary: reports by status and template, and the most failed checks."""
-    status = Counter(r["status"] for r in records)
-    template = Counter(r["template"] for r in records)
-    fails = Counter(c["name"] for r in records for c in r.get("checks", []) if c["status"] == "fail")
-    parts = [
-        f"{len(records)} reports: " + ", ".join(f"{k} {v}" for k, v in sorted(status.items())),
-        "templates: " + ", ".join(f"{k} {v}" for k, v in sorted(template.items())),
-    ]
-    if fails:
-        parts.append("most failed checks: " + ", ".join(f"{k} ({v})" for k, v in fails.most_common(5)))
+    """A short human summary: reports by status and template, the failed checks and the failed reports."""
+    s = Summary()
     for r in records:
-        if r["status"] == "failed":
-            parts.append(f"FAILED {r['path']}: {'; '.join(r['errors'])}")
-    return "\n".join(parts)
+        s.add(r)
+    return s.render()
 
 
 def run_tag(specs: list[str], out: Path | None, opts: TagOptions) -> int:
-    """Tag everything ``specs`` names; write to ``out`` (or stdout); return the exit code."""
+    """Tag everything ``specs`` names; write to ``out`` (or stdout); return the exit code.
+
+    With ``out``, records are appended (and flushed) one by one to a checkpoint beside it
+    (``partial_path``); at the end the checkpoint becomes ``out`` (JSONL: renamed; CSV/XLSX: exported,
+    then removed). A killed run leaves the checkpoint; ``--resume`` keeps its complete lines and the
+    records already in a JSONL ``out`` and tags only the rest.
+    """
     files, missing = expand_paths(specs)
     for m in missing:
         log.error("%s: no such file, folder or glob match", m)
-    kept_lines: list[str] = []
-    if out is not None and opts.resume:
-        kept_lines, done = _existing_ids(out)
-        files = [f for f in files if f not in done]
-    records: list[dict[str, Any]] = []
+    if opts.engine == "local":
+        from ogi.errors import ModelLoadError
+        from ogi.taggers import resolve_model
+
+        try:
+            resolve_model(opts.model)  # fail fast on a missing model, before any output is touched
+        except ModelLoadError as exc:
+            log.error("%s", exc)
+            return 2
+    if out is None:
+        return _run_stdout(files, missing, opts)
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix not in JSONL_SUFFIXES | {".csv", ".xlsx"}:
+        raise ValueError(f"{out}: unsupported output format {suffix!r}; use .jsonl, .csv or .xlsx")
+    partial = partial_path(out)
+    kept: list[str] = []
+    summary = Summary()
+    if opts.resume:
+        kept, done, summary = _existing(out, partial)
+        before = len(files)
+        files = [f for f in files if _key(f) not in done]
+        log.info("--resume: %d records kept, %d of %d inputs to tag", len(kept), len(files), before)
+    # The checkpoint starts as the kept lines (a torn tail of an old one is gone), then grows.
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_open(partial) as fh:
+        for line in kept:
+            fh.write(line + "\n")
+    del kept
     progress = _progress(len(files)) if opts.progress and files else None
+    stopped = False
+    completed = False
     try:
-        for rec in iter_records(files, opts):
-            records.append(rec)
-            if out is None:
-                sys.stdout.write(record_line(rec) + "\n")
-            if progress:
-                progress.advance()
-            if opts.strict and rec["status"] == "failed":
-                log.error("stopping (--strict): %s: %s", rec["path"], "; ".join(rec["errors"]))
-                break
+        with partial.open("a", encoding="utf-8", newline="") as fh, contextlib.closing(iter_records(files, opts)) as recs:
+            for rec in recs:
+                fh.write(record_line(rec) + "\n")
+                fh.flush()
+                summary.add(rec)
+                if progress:
+                    progress.advance()
+                if opts.strict and rec["status"] == "failed":
+                    log.error("stopping (--strict): %s: %s", rec["path"], "; ".join(rec["errors"]))
+                    stopped = True
+                    break
+            os.fsync(fh.fileno())
+        completed = True
     finally:
         if progress:
             progress.close()
-        if out is not None:
-            from ogi.output import write_records
-
-            write_records(records, out, keep_lines=kept_lines)
-    print(summarise(records), file=sys.stderr)
-    failed = any(r["status"] == "failed" for r in records) or bool(missing)
+        if not completed:
+            log.error("interrupted: %d records are in %s; run again with --resume to go on", summary.total, partial)
+    _finish(partial, out)
+    print(summary.render(), file=sys.stderr)
+    failed = bool(summary.status.get("failed")) or bool(missing) or stopped
     return 1 if failed else 0
+
+
+def _finish(partial: Path, out: Path) -> None:
+    """Turn the complete checkpoint into the output file."""
+    if out.suffix.lower() in JSONL_SUFFIXES:
+        os.replace(partial, out)
+        return
+    from ogi.output import write_records
+
+    records = [rec for _, rec in _complete_lines(partial)]
+    write_records(records, out)
+    partial.unlink()
+
+
+def _run_stdout(files: list[str], missing: list[str], opts: TagOptions) -> int:
+    summary = Summary()
+    with contextlib.closing(iter_records(files, opts)) as recs:
+        for rec in recs:
+            sys.stdout.write(record_line(rec) + "\n")
+            sys.stdout.flush()
+            summary.add(rec)
+            if opts.strict and rec["status"] == "failed":
+                log.error("stopping (--strict): %s: %s", rec["path"], "; ".join(rec["errors"]))
+                break
+    print(summary.render(), file=sys.stderr)
+    return 1 if summary.status.get("failed") or missing else 0
 
 
 class _progress:
