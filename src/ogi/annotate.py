@@ -14,9 +14,7 @@ def spans_from_tags(doc: Document) -> list[tuple[int, int, str]]:
     Value labels carry the decoded cell key (``VAL.t3.granted.total``); legacy sections and rows
     carry their number and printed label, so the spans say everything the corpus needs.
     """
-    key_by_line_text: dict[tuple[int, str], str] = {}
-    for key, cell in doc.cells.items():
-        key_by_line_text.setdefault((cell.line, cell.value), key)
+    key_by_offset = {cell.offset: key for key, cell in doc.cells.items()}
     sec_iter = iter(doc.sections)
     out: list[tuple[int, int, str]] = []
     for seg, tag in zip(doc.segments, doc.tags, strict=True):
@@ -24,7 +22,7 @@ def spans_from_tags(doc: Document) -> list[tuple[int, int, str]]:
         if lab == "O":
             continue
         if lab.startswith("VAL."):
-            key = key_by_line_text.pop((doc.source_line(seg.line), seg.text.strip()), None)
+            key = key_by_offset.get(seg.start)
             if key is None:
                 continue  # a value the decoder did not place: leave it for the annotator
             lab = "VAL." + key.split("#")[0]

@@ -62,6 +62,7 @@ class Cell:
     confidence: float
     source: str
     ambiguous: bool = False
+    offset: int = -1  # start of the value in Document.text (not part of the output record)
 
     def to_json(self) -> dict[str, Any]:
         return {

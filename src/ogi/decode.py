@@ -152,36 +152,110 @@ def _score_t4(assign: dict[str, float], votes: float) -> float:
     return score
 
 
-def place_values(group: RowGroup, cols: tuple[str, ...], grid: bool) -> tuple[list[int], bool]:
-    """Column index for each value of a row and whether the placement is ambiguous."""
+def _t2_score(assign: dict[str, str], votes: float) -> float:
+    """Table 2: a signed value (增/减/-) belongs to 本年增/减; otherwise earlier columns first."""
+    score = votes
+    for col, text in assign.items():
+        signed = bool(re.match(r"^\s*(增|减|-|\+)", text))
+        if signed:
+            score += 3.0 if col == "change" else -3.0
+    return score
+
+
+def candidates(group: RowGroup, cols: tuple[str, ...], grid: bool, top: int = 8) -> tuple[list[tuple[float, tuple[int, ...]]], bool]:
+    """Scored column assignments of a row's values (best first) and whether they are ambiguous.
+
+    A row with as many values as columns, or whose cell positions survive, has one candidate.
+    """
     k, n = len(group.values), len(cols)
-    if k == n:
-        return list(range(n)), False
-    if k > n:
-        return list(range(k)), False  # the caller drops the surplus
+    if k >= n:
+        return [(0.0, tuple(range(k)))], False
     pos = _positional(group.values, n, grid)
     if pos is not None:
-        return pos, False
-    if group.table not in ("t3", "t4"):
-        return list(range(k)), True
+        return [(0.0, tuple(pos))], False
+    if group.table not in ("t2", "t3", "t4"):
+        return [(0.0, tuple(range(k)))], True
     nums = [parse_number(s.text) for s, _ in group.values]
     numbers = [float(x) if x is not None else 0.0 for x in nums]
-    best: tuple[float, tuple[int, ...]] | None = None
-    scorer = _score_t3 if group.table == "t3" else _score_t4
+    scored: list[tuple[float, tuple[int, ...]]] = []
     for count, combo in enumerate(itertools.combinations(range(n), k)):
         if count > MAX_COMBINATIONS:
             break
-        assign = {cols[i]: numbers[j] for j, i in enumerate(combo)}
         votes = 0.0
         for j, i in enumerate(combo):
             tag = group.values[j][1]
             if tag.source != "rules" and _label_col(tag) == cols[i]:
                 votes += TAGGER_VOTE * tag.score
-        score = scorer(assign, votes) - 1e-6 * sum(combo)  # ties: earlier columns
-        if best is None or score > best[0]:
-            best = (score, combo)
-    assert best is not None  # k < n guarantees at least one combination
-    return list(best[1]), True
+        if group.table == "t2":
+            score = _t2_score({cols[i]: group.values[j][0].text for j, i in enumerate(combo)}, votes)
+        else:
+            assign = {cols[i]: numbers[j] for j, i in enumerate(combo)}
+            score = (_score_t3 if group.table == "t3" else _score_t4)(assign, votes)
+        scored.append((score - 1e-6 * sum(combo), combo))  # ties: earlier columns
+    scored.sort(key=lambda x: -x[0])
+    return scored[:top], True
+
+
+def place_values(group: RowGroup, cols: tuple[str, ...], grid: bool) -> tuple[list[int], bool]:
+    """Column index for each value of a row (row evidence only) and whether it is ambiguous."""
+    cands, ambiguous = candidates(group, cols, grid)
+    return list(cands[0][1]), ambiguous
+
+
+COLUMN_BONUS = 2.0
+
+
+def _column_score(rows: dict[str, dict[str, float]], template: str) -> float:
+    """Table-3 column identities satisfied, over the rows present (blanks count 0)."""
+    leaves = [r for r in schema.T3_LEAF_ROWS[template] if r in rows]
+    score = 0.0
+    for c in schema.T3_COL_KEYS:
+        def v(row: str) -> float:
+            return rows.get(row, {}).get(c, 0.0)
+
+        if all(r in rows for r in ("new_received", "total_processed")):
+            if abs(v("new_received") + v("carried_over") - v("total_processed") - v("carried_forward")) < 1e-9:
+                score += COLUMN_BONUS
+        if "total_processed" in rows and leaves:
+            if abs(v("total_processed") - sum(v(r) for r in leaves)) < 1e-9:
+                score += COLUMN_BONUS
+    return score
+
+
+def decode_table3_jointly(
+    groups: list[RowGroup], cands: list[list[tuple[float, tuple[int, ...]]]], template: str, rounds: int = 3
+) -> list[tuple[int, ...]]:
+    """Choose one candidate per table-3 row maximising row scores plus the column identities.
+
+    Coordinate ascent: each row with several candidates in turn takes the candidate that is best
+    given the others' current choices, until nothing changes.
+    """
+    choice = [0] * len(groups)
+    cols = schema.T3_COL_KEYS
+
+    def row_values(gi: int, ci: int) -> dict[str, float]:
+        g = groups[gi]
+        combo = cands[gi][ci][1]
+        return {cols[p]: float(parse_number(g.values[j][0].text) or 0) for j, p in enumerate(combo) if p < len(cols)}
+
+    current = {g.row: row_values(i, 0) for i, g in enumerate(groups)}
+    for _ in range(rounds):
+        changed = False
+        for gi, g in enumerate(groups):
+            if len(cands[gi]) < 2:
+                continue
+            best_ci, best_score = choice[gi], None
+            for ci in range(len(cands[gi])):
+                current[g.row] = row_values(gi, ci)
+                sc = cands[gi][ci][0] + _column_score(current, template)
+                if best_score is None or sc > best_score + 1e-9:
+                    best_ci, best_score = ci, sc
+            current[g.row] = row_values(gi, best_ci)
+            if best_ci != choice[gi]:
+                choice[gi], changed = best_ci, True
+        if not changed:
+            break
+    return [cands[gi][choice[gi]][1] for gi in range(len(groups))]
 
 
 def cell_key(group: RowGroup, col: str) -> str:
@@ -196,16 +270,40 @@ def cell_key(group: RowGroup, col: str) -> str:
 
 
 def _drop_subtotal(group: RowGroup) -> None:
-    """Table 3 with an extra 法人或其他组织 subtotal column: drop the subtotal value."""
+    """Table 3 with an extra 法人或其他组织 subtotal column (8 values): drop the subtotal.
+
+    The subtotal is printed before or after the five organisation columns; it is the value that
+    equals the sum of the five others.
+    """
     if group.table != "t3" or len(group.values) != 8:
         return
-    nums = [parse_number(s.text) or 0 for s, _ in group.values]
-    if abs(nums[1] - sum(nums[2:7])) < 1e-9:
-        del group.values[1]
+    nums = [float(parse_number(s.text) or 0) for s, _ in group.values]
+    for j in (6, 1):
+        rest = nums[:j] + nums[j + 1 :]
+        if abs(nums[j] - sum(rest[1:6])) < 1e-9:
+            del group.values[j]
+            return
 
 
-def decode(doc: Document) -> Document:
-    """Fill ``doc.sections`` and ``doc.cells`` from ``doc.tags``; returns the document."""
+def _tagger_columns(group: RowGroup, cols: tuple[str, ...]) -> tuple[int, ...]:
+    """The columns the tagger's own value labels name (in order, each column once): the baseline
+    the arithmetic decoder is measured against."""
+    out: list[int] = []
+    for _, tag in group.values:
+        col = _label_col(tag)
+        idx = cols.index(col) if col in cols else -1
+        if idx <= (out[-1] if out else -1):
+            idx = (out[-1] + 1) if out else 0
+        out.append(idx)
+    return tuple(out)
+
+
+def decode(doc: Document, arithmetic: bool = True) -> Document:
+    """Fill ``doc.sections`` and ``doc.cells`` from ``doc.tags``; returns the document.
+
+    ``arithmetic=False`` places values of rows that lost their blanks by the tagger's labels alone
+    (for measuring what the arithmetic adds).
+    """
     doc.sections = []
     for seg, tag in zip(doc.segments, doc.tags, strict=True):
         if not tag.label.startswith("SEC."):
@@ -221,6 +319,9 @@ def decode(doc: Document) -> Document:
     doc.cells = {}
     grid = bool(doc.meta.get("grid"))
     template = doc.template if doc.template in ("2019", "2021") else "2019"
+    placed: list[tuple[RowGroup, tuple[str, ...], tuple[int, ...], bool]] = []
+    t3_idx: list[int] = []
+    t3_cands: list[list[tuple[float, tuple[int, ...]]]] = []
     for group in group_rows(doc):
         if not group.values:
             continue
@@ -228,8 +329,20 @@ def decode(doc: Document) -> Document:
         cols = _columns(group, template)
         if not cols:
             continue
-        positions, ambiguous = place_values(group, cols, grid)
-        for (seg, tag), p in zip(group.values, positions, strict=True):
+        cands, ambiguous = candidates(group, cols, grid)
+        if ambiguous and not arithmetic:
+            cands = [(0.0, _tagger_columns(group, cols))]
+        placed.append((group, cols, cands[0][1], ambiguous))
+        if group.table == "t3":
+            t3_idx.append(len(placed) - 1)
+            t3_cands.append(cands)
+    if any(len(c) > 1 for c in t3_cands):
+        chosen = decode_table3_jointly([placed[i][0] for i in t3_idx], t3_cands, template)
+        for i, combo in zip(t3_idx, chosen, strict=True):
+            g, cols, _, amb = placed[i]
+            placed[i] = (g, cols, combo, amb)
+    for group, cols, positions, ambiguous in placed:
+        for (seg, tag), p in zip(group.values, positions, strict=False):
             if p >= len(cols):
                 continue
             key = cell_key(group, cols[p])
@@ -247,5 +360,6 @@ def decode(doc: Document) -> Document:
                 confidence=tag.score * (0.6 if ambiguous else 1.0),
                 source=tag.source,
                 ambiguous=ambiguous,
+                offset=seg.start,
             )
     return doc

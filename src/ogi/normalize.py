@@ -104,5 +104,5 @@ def _simplify(text: str, offsets: list[int]) -> tuple[str, list[int]]:
 
 
 def normalize_value(text: str) -> str:
-    """A cell value as SCHEMA.md wants it: NFKC, junk removed, trimmed."""
-    return normalize(text, to_simplified=False)[0].strip()
+    """A cell value as SCHEMA.md wants it: NFKC, simplified script ("萬元" → "万元"), junk removed, trimmed."""
+    return normalize(text)[0].strip()

@@ -24,7 +24,7 @@ _FOOTER_RE = re.compile(r"^(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*�
 _PIPE_ONLY = re.compile(r"^[|\s]+$")
 _HEADING_LINE = re.compile(r"^[一二三四五六七八九十]{1,3}\s*[、.．]\s*\S")
 _NUMBERING_TOKEN = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.．、])$")
-_GLUED = re.compile(r"^(.*[\u4e00-\u9fff)）])(\d[\d.]*)$")
+_GLUED = re.compile(r"^(.*[\u4e00-\u9fff)）])(-?\d[\d.]*)$")
 _CJK1 = re.compile(r"^[\u4e00-\u9fff]$")
 _SENTENCE = re.compile(r"[。;!]")
 _TRAILING_NUMS = re.compile(r"(?:\s+(?:[-+]?\d[\d,.]*|/|—|-))+\s*$")
@@ -84,9 +84,11 @@ def _unglue(text: str, start: int) -> list[tuple[str, int, int]]:
     if not m or len(m.group(1)) < 2 or re.search(r"(19|20)\d\d$", text) or text.endswith("年"):
         return [(text, start, start + len(text))]
     label, digits = m.group(1), m.group(2)
+    if label[-1] in "增减":  # "行政许可增1" → 行政许可 | 增1
+        label, digits = label[:-1], label[-1] + digits
     out = [(label, start, start + len(label))]
     pos = start + len(label)
-    if set(digits) == {"0"} and 1 < len(digits) <= 7:
+    if digits[0] not in "增减" and set(digits) == {"0"} and 1 < len(digits) <= 7:
         out += [("0", pos + i, pos + i + 1) for i in range(len(digits))]
     else:
         out.append((digits, pos, pos + len(digits)))
@@ -97,6 +99,7 @@ def segment(doc: Document) -> Document:
     """Fill ``doc.segments`` from ``doc.text``; returns the same document."""
     segs: list[Segment] = []
     text = doc.text
+    grid = bool(doc.meta.get("grid"))  # a reader's grid keeps every cell, a leading empty one too
     pos = 0
     blank_before = True
     pipes_before = 0
@@ -150,7 +153,7 @@ def segment(doc: Document) -> Document:
                 raw_cells.append((inner, s, s + len(inner)))
                 offs += len(part) + 1
             # a leading empty cell before the first "|" of a line like "| a | b" is not a cell
-            if raw_cells and not raw_cells[0][0] and line.lstrip().startswith("|"):
+            if raw_cells and not raw_cells[0][0] and line.lstrip().startswith("|") and not grid:
                 raw_cells = raw_cells[1:]
             while raw_cells and not raw_cells[-1][0]:
                 raw_cells.pop()

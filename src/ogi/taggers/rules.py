@@ -200,6 +200,8 @@ class RuleTagger(Tagger):
         s = text.replace(" ", "")
         if s in ("统计指标", "单位", "统计数"):
             return "HDR", 0.95
+        if "统计表" in s or re.fullmatch(r"[(（]?\d{4}年度?[)）]?", s) or s.startswith(("填报单位", "附表")):
+            return "O", 0.9
         if seg.sep == "pipe" and seg.cell >= 1:
             if seg.cell == 1 and (s in _UNITS or seg.kind == "text" and len(s) <= 3):
                 return "UNIT", 0.9
