@@ -115,7 +115,7 @@ def _label_col(tag: Tag) -> str:
     return ".".join(parts[2:]) if len(parts) > 2 else ""
 
 
-def _positional(values: list[tuple[Segment, Tag]], ncols: int, grid: bool) -> list[int] | None:
+def _positional(values: list[tuple[Segment, Tag]], ncols: int, grid: bool, min_offset: int = 1) -> list[int] | None:
     """Column indices from cell positions when the line kept its empty cells, else None."""
     segs = [s for s, _ in values]
     if len({s.line for s in segs}) != 1 or segs[0].sep != "pipe":
@@ -126,7 +126,7 @@ def _positional(values: list[tuple[Segment, Tag]], ncols: int, grid: bool) -> li
         return None
     offset = width - ncols
     pos = [s.cell - offset for s in segs]
-    if offset < 1 or any(p < 0 or p >= ncols for p in pos):
+    if offset < min_offset or any(p < 0 or p >= ncols for p in pos):
         return None
     return pos
 
@@ -170,7 +170,7 @@ def candidates(group: RowGroup, cols: tuple[str, ...], grid: bool, top: int = 8)
     k, n = len(group.values), len(cols)
     if k >= n:
         return [(0.0, tuple(range(k)))], False
-    pos = _positional(group.values, n, grid)
+    pos = _positional(group.values, n, grid, 0 if group.table == "t4" else 1)
     if pos is not None:
         return [(0.0, tuple(pos))], False
     if group.table not in ("t2", "t3", "t4"):

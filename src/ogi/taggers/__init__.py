@@ -49,6 +49,11 @@ def load_tagger(spec: str = DEFAULT_MODEL) -> Tagger:
         raise ModelLoadError(f"{path}: no meta.json; not a model directory")
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     kind = meta.get("type")
+    if kind == "alias":  # models/default names the shipped model it stands for
+        target = meta.get("target", "")
+        if not target or target == spec:
+            raise ModelLoadError(f"{meta_path}: an alias needs a 'target' model name other than itself")
+        return load_tagger(target)
     if kind == "rules":
         return RuleTagger()
     if kind == "crf":
