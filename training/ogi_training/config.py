@@ -48,3 +48,84 @@ class CRFConfig:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass
+class TransformerConfig:
+    """Settings of a transformer tagger training run (a small encoder over segments, trained here).
+
+    Attributes:
+        char_len: characters of each segment's normalised text that are embedded (the first ones).
+        char_dim: size of a character embedding (mean- and max-pooled per segment).
+        feat_dim: size of the embedding of each categorical feature (one slot per feature key).
+        hidden: width of the encoder over the segment sequence.
+        layers: encoder layers.
+        heads: attention heads (must divide ``hidden``).
+        ff: width of the encoder's feed-forward layer.
+        dropout: dropout inside the encoder and on its input.
+        window: segments per window; longer reports are cut into overlapping windows.
+        stride: step between window starts (``<= window``); each segment is predicted from the
+            window where it is most central.
+        epochs: passes over the training windows; the epoch with the best dev accuracy is kept.
+        batch_size: windows per optimiser step.
+        lr: peak AdamW learning rate (linear warm-up, then linear decay to zero).
+        weight_decay: AdamW weight decay.
+        warmup: share of the steps spent warming up.
+        min_freq: characters and feature values seen fewer times in training map to unknown.
+        thresholds: fallback thresholds tried on the dev data; the best is stored in meta.json.
+        seed: seed of initialisation, dropout and shuffling.
+        threads: torch CPU threads.
+    """
+
+    char_len: int = 16
+    char_dim: int = 48
+    feat_dim: int = 16
+    hidden: int = 128
+    layers: int = 2
+    heads: int = 4
+    ff: int = 256
+    dropout: float = 0.1
+    window: int = 256
+    stride: int = 192
+    epochs: int = 15
+    batch_size: int = 16
+    lr: float = 2e-3
+    weight_decay: float = 0.01
+    warmup: float = 0.05
+    min_freq: int = 1
+    thresholds: list[float] = field(default_factory=lambda: [0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8])
+    seed: int = 0
+    threads: int = 2
+
+    def __post_init__(self) -> None:
+        for name in ("char_len", "char_dim", "feat_dim", "hidden", "layers", "heads", "ff", "window", "stride", "epochs", "batch_size", "min_freq", "threads"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
+        if self.hidden % self.heads:
+            raise ValueError(f"heads ({self.heads}) must divide hidden ({self.hidden})")
+        if self.stride > self.window:
+            raise ValueError(f"stride ({self.stride}) must not exceed window ({self.window}): segments would be skipped")
+        if not 0 <= self.dropout < 1:
+            raise ValueError(f"dropout must lie in [0, 1), got {self.dropout}")
+        if self.lr <= 0:
+            raise ValueError(f"lr must be > 0, got {self.lr}")
+        if not 0 <= self.warmup < 1:
+            raise ValueError(f"warmup must lie in [0, 1), got {self.warmup}")
+        if any(not 0 <= t <= 1 for t in self.thresholds):
+            raise ValueError(f"thresholds must lie in [0, 1], got {self.thresholds}")
+
+    @classmethod
+    def from_file(cls, path: Path) -> TransformerConfig:
+        """Load a JSON config; unknown keys are an error naming them."""
+        data = json.loads(path.read_text(encoding="utf-8"))
+        known = set(cls.__dataclass_fields__)
+        unknown = set(data) - known - {"model"}
+        if unknown:
+            raise ValueError(f"{path}: unknown config keys {sorted(unknown)}; known: {sorted(known)}")
+        model = data.pop("model", "transformer")
+        if model != "transformer":
+            raise ValueError(f"{path}: a config for model {model!r}, not 'transformer'")
+        return cls(**data)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
