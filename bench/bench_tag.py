@@ -45,7 +45,7 @@ import json, resource, subprocess, sys
 out, cmd = sys.argv[1], sys.argv[2:]
 p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-json.dump({"rc": p.returncode, "maxrss_kb": ru.ru_maxrss, "stderr": p.stderr.decode("utf-8", "replace")[-4000:]},
+json.dump({"rc": p.returncode, "maxrss_kb": ru.ru_maxrss, "cpu_s": ru.ru_utime + ru.ru_stime, "stderr": p.stderr.decode("utf-8", "replace")[-4000:]},
           open(out, "w"))
 """
 
@@ -153,7 +153,7 @@ def timed_run(cmd: list[str]) -> dict[str, Any]:
     os.unlink(info_path)
     kb = info["maxrss_kb"]
     peak_mb = kb / 1024 if sys.platform != "darwin" else kb / 2**20
-    return {"seconds": wall, "rc": info["rc"], "peak_rss_mb": round(peak_mb, 1),
+    return {"seconds": wall, "cpu_s": info["cpu_s"], "rc": info["rc"], "peak_rss_mb": round(peak_mb, 1),
             "peak_tree_rss_mb": None if tree_mb is None else round(tree_mb, 1), "stderr": info["stderr"]}
 
 
@@ -257,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
                         status[s] = status.get(s, 0) + 1
                 run = {"model": model, "jobs": j, "reports": n_out, "seconds": round(r["seconds"], 3),
                        "reports_per_s": round(n_out / r["seconds"], 1) if r["seconds"] else None,
+                       "cpu_seconds": round(r["cpu_s"], 3),
+                       "reports_per_cpu_s": round(n_out / r["cpu_s"], 1) if r["cpu_s"] else None,
                        "peak_rss_mb": r["peak_rss_mb"], "peak_tree_rss_mb": r["peak_tree_rss_mb"],
                        "rc": r["rc"], "status": status}
                 if r["rc"] not in (0, 1) or n_out != n_files:
@@ -300,10 +302,12 @@ def print_table(results: dict[str, Any]) -> None:
     c = results["corpus"]
     m = results["machine"]
     print(f"\ncorpus: {c['reports']} reports, {c['megabytes']} MB ({c['path']}); {m['cpus']} CPUs, Python {m['python']}")
-    print(f"{'model':<12} {'jobs':>4} {'reports':>7} {'seconds':>8} {'reports/s':>10} {'peak MB':>8} {'tree MB':>8} {'rc':>3}")
+    print(f"{'model':<12} {'jobs':>4} {'reports':>7} {'seconds':>8} {'reports/s':>10} {'CPU s':>7} {'rep/CPU-s':>9} "
+          f"{'peak MB':>8} {'tree MB':>8} {'rc':>3}")
     for r in results["runs"]:
         tree = "-" if r["peak_tree_rss_mb"] is None else f"{r['peak_tree_rss_mb']:.0f}"
         print(f"{r['model']:<12} {r['jobs']:>4} {r['reports']:>7} {r['seconds']:>8.2f} {r['reports_per_s']:>10} "
+              f"{r['cpu_seconds']:>7.2f} {r['reports_per_cpu_s']:>9} "
               f"{r['peak_rss_mb']:>8.0f} {tree:>8} {r['rc']:>3}")
         if r.get("error"):
             print(f"    error: {r['error'][-300:]}")
