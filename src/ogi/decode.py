@@ -152,13 +152,19 @@ def _score_t4(assign: dict[str, float], votes: float) -> float:
     return score
 
 
-def _t2_score(assign: dict[str, str], votes: float) -> float:
-    """Table 2: a signed value (增/减/-) belongs to 本年增/减; otherwise earlier columns first."""
+def _t2_score(assign: dict[str, str], cols: tuple[str, ...], votes: float) -> float:
+    """Table 2 priors: a signed value (增/减/-) belongs to 本年增/减; of three columns the middle one
+    (本年新公开 / 本年废止 / 本年增减) is the one most often left blank; an amount goes to 采购总金额."""
     score = votes
     for col, text in assign.items():
-        signed = bool(re.match(r"^\s*(增|减|-|\+)", text))
-        if signed:
+        if re.match(r"^\s*(增|减|-|\+)", text):
             score += 3.0 if col == "change" else -3.0
+        if col == "amount" and re.search(r"[.元]|\d{4,}", text):
+            score += 1.0
+    if len(cols) == 3 and cols[1] not in assign:
+        score += 1.0
+    if len(assign) == 1 and cols[-1] in assign:
+        score += 0.5
     return score
 
 
@@ -187,7 +193,7 @@ def candidates(group: RowGroup, cols: tuple[str, ...], grid: bool, top: int = 8)
             if tag.source != "rules" and _label_col(tag) == cols[i]:
                 votes += TAGGER_VOTE * tag.score
         if group.table == "t2":
-            score = _t2_score({cols[i]: group.values[j][0].text for j, i in enumerate(combo)}, votes)
+            score = _t2_score({cols[i]: group.values[j][0].text for j, i in enumerate(combo)}, cols, votes)
         else:
             assign = {cols[i]: numbers[j] for j, i in enumerate(combo)}
             score = (_score_t3 if group.table == "t3" else _score_t4)(assign, votes)

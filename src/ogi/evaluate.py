@@ -75,6 +75,7 @@ class ReportScore:
     cell_key: dict[str, list[int]] = field(default_factory=dict)  # key -> [tp, fp, fn]
     nz: list[int] = field(default_factory=lambda: [0, 0, 0])
     amb: list[int] = field(default_factory=lambda: [0, 0])  # [n, correct]
+    amb_tagger_only: list[int] = field(default_factory=lambda: [0, 0])  # same rows, decoded without arithmetic
     nonamb: list[int] = field(default_factory=lambda: [0, 0])
     sec: list[int] = field(default_factory=lambda: [0, 0, 0])
     sec_key: list[int] = field(default_factory=lambda: [0, 0, 0])
@@ -149,6 +150,19 @@ def primary_source(tagger: Any) -> str:
     return str(getattr(tagger, "name", "tagger"))
 
 
+def _score_tagger_only(score: ReportScore, doc: Any, gold: dict[str, str]) -> None:
+    """Decode the same tags again without the arithmetic; count its cells in rows that lost blanks."""
+    import copy
+
+    from ogi.decode import decode
+
+    alt = decode(copy.copy(doc), arithmetic=False)
+    for k, c in alt.cells.items():
+        if c.ambiguous:
+            score.amb_tagger_only[0] += 1
+            score.amb_tagger_only[1] += int(_norm(gold.get(k)) == _norm(c.value)) if k in gold else 0
+
+
 def score_report(report: Any, tagger: Any, source: str) -> ReportScore:
     """Process one annotated report with a tagger and count everything against its gold."""
     from ogi.align import document_from_annotation, gold_labels
@@ -183,7 +197,9 @@ def score_report(report: Any, tagger: Any, source: str) -> ReportScore:
         score.sources[t.source] += 1
         if t.source != source:
             score.tags_fallback += 1
-    score_cells(score, report.gold_cells(), doc.cells)
+    gold_cells = report.gold_cells()
+    score_cells(score, gold_cells, doc.cells)
+    _score_tagger_only(score, doc, gold_cells)
     score_sections(score, report.gold_sections(), [(s.key, s.line) for s in doc.sections])
     return score
 
@@ -234,6 +250,7 @@ def _headline(scores: list[ReportScore]) -> dict[str, Any]:
     sec = prf(*_sum((s.sec for s in scores), 3))
     sec_key = prf(*_sum((s.sec_key for s in scores), 3))
     amb = _sum((s.amb for s in scores), 2)
+    amb_t = _sum((s.amb_tagger_only for s in scores), 2)
     nonamb = _sum((s.nonamb for s in scores), 2)
     tags = sum(s.tags_total for s in scores)
     fb = sum(s.tags_fallback for s in scores)
@@ -249,6 +266,8 @@ def _headline(scores: list[ReportScore]) -> dict[str, Any]:
         "sections_key_only": sec_key,
         "exact_match": _ratio(sum(s.exact for s in scores), len(scores)),
         "ambiguous_cells": {"count": amb[0], "correct": amb[1], "accuracy": _ratio(amb[1], amb[0])},
+        # the same rows (blanks lost) decoded by the tagger's value labels alone, without the arithmetic
+        "ambiguous_cells_tagger_only": {"count": amb_t[0], "correct": amb_t[1], "accuracy": _ratio(amb_t[1], amb_t[0])},
         "non_ambiguous_cells": {"count": nonamb[0], "correct": nonamb[1], "accuracy": _ratio(nonamb[1], nonamb[0])},
         "fallback_rate": _ratio(fb, tags),
         "seconds": secs,

@@ -182,6 +182,13 @@ def _model_details(spec: str, m: dict[str, Any]) -> str:
         f"<p>Cells marked ambiguous: {amb['count']}, of which right {amb['correct']} ({_f(amb['accuracy'])}). "
         f"Other predicted cells: {non['count']}, right {non['correct']} ({_f(non['accuracy'])}).</p>"
     )
+    alt = m.get("ambiguous_cells_tagger_only")
+    if alt:
+        out.append(
+            f"<p>Rows that lost their blank cells, decoded by the tagger's value labels alone (no arithmetic): "
+            f"{alt['count']} cells, right {alt['correct']} ({_f(alt['accuracy'])}) — against {_f(amb['accuracy'])} "
+            f"with the arithmetic decoder.</p>"
+        )
     if m.get("confused"):
         out.append("<h3>Most confused segment labels (gold → predicted)</h3>")
         out.append(_table(["gold", "predicted", "count"], [[f"<code>{escape(c['gold'])}</code>", f"<code>{escape(c['pred'])}</code>", _f(c["count"])] for c in m["confused"]], left=2))

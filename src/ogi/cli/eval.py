@@ -43,7 +43,8 @@ def print_summary(result: dict[str, Any]) -> None:
         console.print(
             f"{spec}: cells P {_f(c['precision'])} R {_f(c['recall'])} (tp {c['tp']} fp {c['fp']} fn {c['fn']}); "
             f"section key-only F1 {_f(m['sections_key_only']['f1'])}; segment acc. non-O {_f(m['segment_accuracy_non_o'])}; "
-            f"ambiguous cells {amb['count']} acc. {_f(amb['accuracy'])}, others {non['count']} acc. {_f(non['accuracy'])}; "
+            f"ambiguous cells {amb['count']} acc. {_f(amb['accuracy'])} (tagger alone: "
+            f"{_f(m.get('ambiguous_cells_tagger_only', {}).get('accuracy'))}), others {non['count']} acc. {_f(non['accuracy'])}; "
             f"failed {m['failed']}"
         )
     for by in ("layout", "template", "script"):
