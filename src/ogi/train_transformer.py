@@ -103,7 +103,10 @@ def fit(
         total = steps_per_epoch * cfg.epochs
         warm = max(1, int(cfg.warmup * total))
         opt = torch.optim.AdamW(network.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-        sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda k: min((k + 1) / warm, max(0.0, (total - k) / max(1, total - warm))))
+        def lr_factor(k: int) -> float:  # linear warm-up, then linear decay to zero
+            return min((k + 1) / warm, max(0.0, (total - k) / max(1, total - warm)))
+
+        sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_factor)
         loss_fn = torch.nn.CrossEntropyLoss(ignore_index=-100)
         rng = random.Random(cfg.seed)
         history: list[dict[str, float]] = []
@@ -125,7 +128,8 @@ def fit(
                 opt.step()
                 sched.step()
                 total_loss += loss.item() * len(batch)
-            row = {"epoch": epoch, "loss": round(total_loss / len(items), 5), "seconds": round(time.perf_counter() - t0, 1)}
+            seconds = round(time.perf_counter() - t0, 1)
+            row = {"epoch": epoch, "loss": round(total_loss / len(items), 5), "seconds": seconds}
             if dev_encoded is not None and y_dev is not None:
                 pred = tagger.predict_encoded(dev_encoded)
                 acc = _accuracy([[lab for lab, _ in s] for s in pred], y_dev)
@@ -209,7 +213,10 @@ def train_transformer(data: list[Path], out: Path, config: Any = None, name: str
         "labels": list(schema.TAGGER_LABELS),
         "features_version": FEATURES_VERSION,
         "libraries": libraries,
-        "training_data": {"files": [str(p) for p in data], "hash": data_hash(data), "n_train": len(parts["train"]), "n_dev": len(parts["dev"])},
+        "training_data": {
+            "files": [str(p) for p in data], "hash": data_hash(data),
+            "n_train": len(parts["train"]), "n_dev": len(parts["dev"]),
+        },
         "config": cfg.to_dict(),
         "fallback": True,
         "fallback_threshold": threshold,

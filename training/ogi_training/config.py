@@ -98,13 +98,14 @@ class TransformerConfig:
     threads: int = 2
 
     def __post_init__(self) -> None:
-        for name in ("char_len", "char_dim", "feat_dim", "hidden", "layers", "heads", "ff", "window", "stride", "epochs", "batch_size", "min_freq", "threads"):
+        sizes = ("char_len", "char_dim", "feat_dim", "hidden", "layers", "heads", "ff", "window", "stride", "epochs")
+        for name in sizes + ("batch_size", "min_freq", "threads"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
         if self.hidden % self.heads:
             raise ValueError(f"heads ({self.heads}) must divide hidden ({self.hidden})")
         if self.stride > self.window:
-            raise ValueError(f"stride ({self.stride}) must not exceed window ({self.window}): segments would be skipped")
+            raise ValueError(f"stride ({self.stride}) must not exceed window ({self.window}): segments would be missed")
         if not 0 <= self.dropout < 1:
             raise ValueError(f"dropout must lie in [0, 1), got {self.dropout}")
         if self.lr <= 0:

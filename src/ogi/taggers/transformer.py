@@ -39,7 +39,10 @@ FEATURE_KEYS: tuple[str, ...] = (
     "-1:same_line", "1:same_line", "-1:rule", "1:rule",
 )
 
-_INSTALL_HINT = "the transformer tagger needs the 'transformer' extra: pip install 'ogi[transformer]' (torch==2.13.0 CPU)"
+_INSTALL_HINT = (
+    "the transformer tagger needs the 'transformer' extra: pip install 'ogi[transformer]' (torch==2.13.0 CPU)"
+)
+Ids = list[list[int]]  # one row of ids per segment
 
 
 def require_torch() -> Any:
@@ -83,7 +86,9 @@ def build_vocab(items: list[str], min_freq: int = 1) -> dict[str, int]:
     return vocab
 
 
-def encode(doc: Document, feats: list[dict[str, Any]], chars: dict[str, int], fvocab: dict[str, int], char_len: int) -> tuple[list[list[int]], list[list[int]]]:
+def encode(
+    doc: Document, feats: list[dict[str, Any]], chars: dict[str, int], fvocab: dict[str, int], char_len: int
+) -> tuple[Ids, Ids]:
     """Ids of one document: (char ids [n_segments][char_len], feature ids [n_segments][len(FEATURE_KEYS)]).
 
     Character ids are padded with 0; a missing feature is 0, an unseen value 1.
@@ -167,7 +172,7 @@ def build_network(arch: dict[str, int | float]) -> Any:
     return _network_class()(arch)
 
 
-def collate(items: list[tuple[list[list[int]], list[list[int]]]], labels: list[list[int]] | None = None) -> tuple[Any, ...]:
+def collate(items: list[tuple[Any, Any]], labels: list[Any] | None = None) -> tuple[Any, ...]:
     """Pad windows to one batch: chars [B, L, C], feats [B, L, K], mask [B, L], labels [B, L] (-100 on padding)."""
     torch = require_torch()
     b = len(items)
@@ -227,8 +232,10 @@ class TransformerTagger(Tagger):
         (path / CONFIG_FILE).write_text(json.dumps(self.config, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         state = {k: v.detach().contiguous() for k, v in self.network.state_dict().items()}
         save_file(state, str(path / MODEL_FILE), metadata={"format": "pt"})
-        full = {"name": self.model_name, "type": "transformer", "version": self.version, "features_version": FEATURES_VERSION,
-                "labels": [self.id2label[i] for i in range(len(self.id2label))]}
+        full = {
+            "name": self.model_name, "type": "transformer", "version": self.version,
+            "features_version": FEATURES_VERSION, "labels": [self.id2label[i] for i in range(len(self.id2label))],
+        }
         full.update(meta or {})
         (path / "meta.json").write_text(json.dumps(full, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
@@ -241,7 +248,9 @@ class TransformerTagger(Tagger):
             raise ModelLoadError(f"{path}: no meta.json; not a model directory")
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         if meta.get("type") != "transformer":
-            raise ModelLoadError(f"{path}: meta.json says type {meta.get('type')!r}, TransformerTagger needs 'transformer'")
+            raise ModelLoadError(
+                f"{path}: meta.json says type {meta.get('type')!r}, TransformerTagger needs 'transformer'"
+            )
         if meta.get("features_version") != FEATURES_VERSION:
             raise ModelLoadError(
                 f"{path}: trained with features version {meta.get('features_version')!r}, this ogi computes "
@@ -249,14 +258,19 @@ class TransformerTagger(Tagger):
             )
         missing = [f for f in (CONFIG_FILE, MODEL_FILE) if not (path / f).is_file()]
         if missing:
-            raise ModelLoadError(f"{path}: a transformer model needs meta.json, {CONFIG_FILE} and {MODEL_FILE}; missing {', '.join(missing)}")
+            raise ModelLoadError(
+                f"{path}: a transformer model needs meta.json, {CONFIG_FILE} and {MODEL_FILE}; "
+                f"missing {', '.join(missing)}"
+            )
         require_torch()
         from safetensors.torch import load_file
 
         config = json.loads((path / CONFIG_FILE).read_text(encoding="utf-8"))
         unknown = sorted(set(config["label2id"]) - schema.TAGGER_LABEL_SET)
         if unknown:
-            raise ModelLoadError(f"{path}: labels {unknown} are not in this ogi's label set (schema.TAGGER_LABELS); retrain")
+            raise ModelLoadError(
+                f"{path}: labels {unknown} are not in this ogi's label set (schema.TAGGER_LABELS); retrain"
+            )
         network = build_network(config["architecture"])
         state = load_file(str(path / MODEL_FILE))
         try:
@@ -270,12 +284,14 @@ class TransformerTagger(Tagger):
         return tagger
 
     # -- prediction ----------------------------------------------------------------------------
-    def encode_docs(self, docs: list[Document], feats: list[list[dict[str, Any]]] | None = None) -> list[tuple[list[list[int]], list[list[int]]]]:
+    def encode_docs(
+        self, docs: list[Document], feats: list[list[dict[str, Any]]] | None = None
+    ) -> list[tuple[Ids, Ids]]:
         """Ids of each document (see ``encode``); computes the features unless given."""
         feats = featurize(docs) if feats is None else feats
         return [encode(d, f, self.chars, self.fvocab, self.char_len) for d, f in zip(docs, feats, strict=True)]
 
-    def predict_encoded(self, encoded: list[tuple[list[list[int]], list[list[int]]]]) -> list[list[tuple[str, float]]]:
+    def predict_encoded(self, encoded: list[tuple[Ids, Ids]]) -> list[list[tuple[str, float]]]:
         """(label, probability) per segment of each encoded document, windows batched across documents."""
         torch = require_torch()
         jobs: list[tuple[int, int, int]] = []  # (doc, start, end)
@@ -314,7 +330,9 @@ class TransformerTagger(Tagger):
             out.append(seq)
         return out
 
-    def predict_features(self, docs: list[Document], feats: list[list[dict[str, Any]]] | None = None) -> list[list[tuple[str, float]]]:
+    def predict_features(
+        self, docs: list[Document], feats: list[list[dict[str, Any]]] | None = None
+    ) -> list[list[tuple[str, float]]]:
         """(label, probability) per segment of each document."""
         return self.predict_encoded(self.encode_docs(docs, feats))
 
