@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from functools import lru_cache
 
 _JUNK = {"?", "\ufffd", "\ufeff", "\u200b", "\u200c", "\u200d", "\u2060"}
@@ -45,46 +46,70 @@ def _nfkc_char(ch: str) -> str:
     return out.replace("?", "")
 
 
-def normalize(raw: str, *, to_simplified: bool = True) -> tuple[str, list[int]]:
+_NEEDS_WORK = re.compile("[?\ufffd\ufeff\u200b\u200c\u200d\u2060\t\u00a0\u3000\u2002\u2003\u2009\u202f\u205f\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+_SPACE_TABLE = {ord(c): " " for c in _SPACES}
+_JUNK_RE = re.compile("[?\ufffd\ufeff\u200b\u200c\u200d\u2060\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def _line_needs_work(line: str) -> bool:
+    if _NEEDS_WORK.search(line):
+        return True
+    return not line.isascii() and not unicodedata.is_normalized("NFKC", line)
+
+
+def normalize(raw: str, *, to_simplified: bool = True) -> tuple[str, array]:
     """Normalise ``raw``; returns ``(text, offsets)`` where ``offsets[i]`` is the raw offset of ``text[i]``.
 
-    ``offsets`` has one extra entry (``len(raw)``) so that end offsets map too.
+    ``offsets`` (a compact integer array) has one extra entry (``len(raw)``) so that end offsets map
+    too. Lines that need no change (most of a report) are copied whole: the per-character path runs
+    only where NFKC, junk or odd spaces require it.
     """
-    out_chars: list[str] = []
-    offsets: list[int] = []
-    i = 0
+    out: list[str] = []
+    offsets = array("l")
+    pos = 0
     n = len(raw)
-    while i < n:
-        ch = raw[i]
-        if ch == "\r":
-            if i + 1 < n and raw[i + 1] == "\n":
-                i += 1
-                continue
-            ch = "\n"
-        if ch == "\n":
-            out_chars.append("\n")
-            offsets.append(i)
-            i += 1
-            continue
-        rep = ch if (ch.isascii() and ch.isprintable()) else _nfkc_char(ch)
-        if ch == "?":
-            rep = ""
-        for r in rep:
-            out_chars.append(r)
-            offsets.append(i)
-        i += 1
+    for line in raw.split("\n"):
+        lend = pos + len(line)
+        body = line[:-1] if line.endswith("\r") else line
+        if not _line_needs_work(body):
+            out.append(body)
+            offsets.extend(range(pos, pos + len(body)))
+        else:
+            nf = unicodedata.normalize("NFKC", body).translate(_SPACE_TABLE)
+            if len(nf) == len(body):  # char-for-char: drop the junk, keep the positions
+                if _JUNK_RE.search(nf):
+                    keep = [i for i, ch in enumerate(nf) if not _JUNK_RE.match(ch)]
+                    out.append("".join(nf[i] for i in keep))
+                    offsets.extend(pos + i for i in keep)
+                else:
+                    out.append(nf)
+                    offsets.extend(range(pos, pos + len(body)))
+            else:  # an expansion (㎡ → m2) or composition: map char by char
+                chars: list[str] = []
+                for i, ch in enumerate(body):
+                    rep = "" if ch == "?" else (ch if (ch.isascii() and ch.isprintable()) else _nfkc_char(ch))
+                    for r in rep:
+                        chars.append(r)
+                        offsets.append(pos + i)
+                out.append("".join(chars))
+        if lend < n:  # the newline (a CRLF maps to its LF)
+            out.append("\n")
+            offsets.append(lend)
+        pos = lend + 1
     offsets.append(n)
-    text = "".join(out_chars)
+    text = "".join(out)
     if to_simplified and _HAN.search(text):
         text, offsets = _simplify(text, offsets)
     return text, offsets
 
 
-def _simplify(text: str, offsets: list[int]) -> tuple[str, list[int]]:
+def _simplify(text: str, offsets: array) -> tuple[str, array]:
     """Traditional → simplified per line; offsets kept char by char where lengths agree."""
     lines = text.split("\n")
     out_lines: list[str] = []
-    new_offsets: list[int] = []
+    new_offsets = array("l")
     pos = 0
     for line in lines:
         conv = _t2s_line(line) if _HAN.search(line) else line

@@ -59,6 +59,9 @@ class RuleTagger(Tagger):
 
     def predict_with_state(self, doc: Document) -> tuple[list[Tag], list[tuple[str, int]]]:
         """Tags plus, per segment, the (table, section number) the state machine was in after it."""
+        cached = doc.meta.get("_rules")
+        if cached is not None and cached[0] is doc.segments:
+            return cached[1], cached[2]  # the CRF's features and the fallback both ask
         if doc.template == "unknown" and doc.year is None:
             detect(doc)
         st = RuleState(doc.template)
@@ -67,6 +70,7 @@ class RuleTagger(Tagger):
         for seg in doc.segments:
             tags.append(Tag(*self._label(seg, st), "rules"))
             states.append((st.table, st.section))
+        doc.meta["_rules"] = (doc.segments, tags, states)
         return tags, states
 
     # ------------------------------------------------------------------------------------------
