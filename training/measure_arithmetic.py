@@ -73,10 +73,10 @@ def main() -> None:
     a = ap.parse_args()
     out = measure(a.model, a.count, a.seed, a.rate)
     text = json.dumps(out, ensure_ascii=False, indent=2)
-    print(text)
     if a.out:
         with atomic_open(a.out) as fh:
             fh.write(text + "\n")
+    print(text)
 
 
 if __name__ == "__main__":
