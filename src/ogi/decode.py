@@ -267,20 +267,25 @@ def place_values(group: RowGroup, cols: tuple[str, ...], grid: bool) -> tuple[li
 COLUMN_BONUS = 2.0
 
 
-def _column_score(rows: dict[str, dict[str, float]], template: str) -> float:
-    """Table-3 column identities satisfied, over the rows present (blanks count 0)."""
-    leaves = [r for r in schema.T3_LEAF_ROWS[template] if r in rows]
-    score = 0.0
-    for c in schema.T3_COL_KEYS:
-        def v(row: str) -> float:
-            return rows.get(row, {}).get(c, 0.0)
+_ZERO7 = (0.0,) * 7
 
-        if all(r in rows for r in ("new_received", "total_processed")):
-            if abs(v("new_received") + v("carried_over") - v("total_processed") - v("carried_forward")) < 1e-9:
-                score += COLUMN_BONUS
-        if "total_processed" in rows and leaves:
-            if abs(v("total_processed") - sum(v(r) for r in leaves)) < 1e-9:
-                score += COLUMN_BONUS
+
+def _column_score(rows: dict[str, tuple[float, ...]], template: str) -> float:
+    """Table-3 column identities satisfied, over the rows present (blanks count 0).
+
+    ``rows``: row key → its seven column values.
+    """
+    score = 0.0
+    if "total_processed" not in rows:
+        return score
+    tp = rows["total_processed"]
+    if "new_received" in rows:
+        nr, co, cf = rows["new_received"], rows.get("carried_over", _ZERO7), rows.get("carried_forward", _ZERO7)
+        score += COLUMN_BONUS * sum(abs(nr[c] + co[c] - tp[c] - cf[c]) < 1e-9 for c in range(7))
+    leaves = [rows[r] for r in schema.T3_LEAF_ROWS[template] if r in rows]
+    if leaves:
+        sums = [sum(col) for col in zip(*leaves)]
+        score += COLUMN_BONUS * sum(abs(tp[c] - sums[c]) < 1e-9 for c in range(7))
     return score
 
 
@@ -293,12 +298,14 @@ def decode_table3_jointly(
     given the others' current choices, until nothing changes.
     """
     choice = [0] * len(groups)
-    cols = schema.T3_COL_KEYS
+    numbers = [[float(parse_number(s.text) or 0) for s, _ in g.values] for g in groups]
 
-    def row_values(gi: int, ci: int) -> dict[str, float]:
-        g = groups[gi]
-        combo = cands[gi][ci][1]
-        return {cols[p]: float(parse_number(g.values[j][0].text) or 0) for j, p in enumerate(combo) if p < len(cols)}
+    def row_values(gi: int, ci: int) -> tuple[float, ...]:
+        out = [0.0] * 7
+        for j, p in enumerate(cands[gi][ci][1]):
+            if p < 7:
+                out[p] = numbers[gi][j]
+        return tuple(out)
 
     current = {g.row: row_values(i, 0) for i, g in enumerate(groups)}
     for _ in range(rounds):
