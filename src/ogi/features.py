@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 
 from ogi import schema
-from ogi.data import Document, Segment, Tag
+from ogi.data import Document, Tag
 
 FEATURES_VERSION = "1"
 

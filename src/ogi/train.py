@@ -56,16 +56,42 @@ def _accuracy(pred: list[list[str]], gold: list[list[str]]) -> float:
     return ok / n if n else 0.0
 
 
+def choose_threshold(
+    primary: Any, source: str, dev_docs: list[Document], y_dev: list[list[str]], pdev: list[list[tuple[str, float]]], thresholds: list[float]
+) -> tuple[float, dict[str, float]]:
+    """The fallback threshold with the best dev segment accuracy, and every threshold's accuracy.
+
+    ``pdev``: the primary tagger's (label, score) per dev segment.
+    """
+    from ogi.data import Tag
+    from ogi.taggers.fallback import FallbackTagger
+    from ogi.taggers.rules import RuleTagger
+
+    rules = RuleTagger()
+    rtags = [rules.predict_one(d) for d in dev_docs]
+    scores = {"rules_segment_accuracy": _accuracy([[t.label for t in s] for s in rtags], y_dev)}
+    best, threshold = -1.0, 0.5
+    for th in thresholds:
+        fb = FallbackTagger(primary, rules, th)
+        combined = [
+            [t.label for t in fb.combine(d, [Tag(lab, p, source) for lab, p in ps], rt)]
+            for d, ps, rt in zip(dev_docs, pdev, rtags, strict=True)
+        ]
+        acc = _accuracy(combined, y_dev)
+        scores[f"fallback_{th}_segment_accuracy"] = acc
+        if acc > best + 1e-9:
+            best, threshold = acc, th
+    return threshold, scores
+
+
 def train_crf(data: list[Path], out: Path, config: Any, name: str | None = None) -> dict[str, Any]:
     """Train the CRF on the train split of ``data``, choose the fallback threshold on dev, write ``out``.
 
     Test-split reports are never trained on. Returns the meta dict written to ``out/meta.json``.
     """
     from ogi.annotations import read_annotations
-    from ogi.taggers.crf import MODEL_FILE, CRFTagger, featurize
-    from ogi.taggers.fallback import FallbackTagger
-    from ogi.taggers.rules import RuleTagger
     from ogi.features import FEATURES_VERSION
+    from ogi.taggers.crf import MODEL_FILE, CRFTagger, featurize
 
     reports = read_annotations(data)
     parts = split_reports(reports)
@@ -89,22 +115,8 @@ def train_crf(data: list[Path], out: Path, config: Any, name: str | None = None)
         X_dev = featurize(dev_docs)
         pdev = crf.predict_features(X_dev)
         dev_scores["crf_segment_accuracy"] = _accuracy([[lab for lab, _ in s] for s in pdev], y_dev)
-        rules = RuleTagger()
-        rtags = [rules.predict_one(d) for d in dev_docs]
-        dev_scores["rules_segment_accuracy"] = _accuracy([[t.label for t in s] for s in rtags], y_dev)
-        best = -1.0
-        from ogi.data import Tag
-
-        for th in config.thresholds:
-            fb = FallbackTagger(crf, rules, th)
-            combined = [
-                [t.label for t in fb.combine(d, [Tag(lab, p, "crf") for lab, p in ps], rt)]
-                for d, ps, rt in zip(dev_docs, pdev, rtags)
-            ]
-            acc = _accuracy(combined, y_dev)
-            dev_scores[f"fallback_{th}_segment_accuracy"] = acc
-            if acc > best + 1e-9:
-                best, threshold = acc, th
+        threshold, scores = choose_threshold(crf, "crf", dev_docs, y_dev, pdev, config.thresholds)
+        dev_scores.update(scores)
     meta = {
         "name": name or out.name,
         "type": "crf",

@@ -17,15 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from ogi import __version__, schema
-from ogi.data import Document, Tag
+from ogi.data import Document
+from ogi.train import _accuracy
 
 log = logging.getLogger(__name__)
-
-
-def _accuracy(pred: list[list[str]], gold: list[list[str]]) -> float:
-    n = sum(len(g) for g in gold)
-    ok = sum(p == g for ps, gs in zip(pred, gold) for p, g in zip(ps, gs))
-    return ok / n if n else 0.0
 
 
 def _config(config: Any) -> Any:
@@ -162,9 +157,7 @@ def train_transformer(data: list[Path], out: Path, config: Any = None, name: str
     """
     from ogi.annotations import read_annotations
     from ogi.features import FEATURES_VERSION
-    from ogi.taggers.fallback import FallbackTagger
-    from ogi.taggers.rules import RuleTagger
-    from ogi.train import _library_versions, data_hash, prepare, split_reports
+    from ogi.train import _library_versions, choose_threshold, data_hash, prepare, split_reports
 
     cfg = _config(config)
     reports = read_annotations(data)
@@ -181,20 +174,8 @@ def train_transformer(data: list[Path], out: Path, config: Any = None, name: str
     if dev_docs:
         pdev = tagger.predict_features(dev_docs)
         dev_scores["transformer_segment_accuracy"] = _accuracy([[lab for lab, _ in s] for s in pdev], y_dev)
-        rules = RuleTagger()
-        rtags = [rules.predict_one(d) for d in dev_docs]
-        dev_scores["rules_segment_accuracy"] = _accuracy([[t.label for t in s] for s in rtags], y_dev)
-        best = -1.0
-        for th in cfg.thresholds:
-            fb = FallbackTagger(tagger, rules, th)
-            combined = [
-                [t.label for t in fb.combine(d, [Tag(lab, p, "transformer") for lab, p in ps], rt)]
-                for d, ps, rt in zip(dev_docs, pdev, rtags)
-            ]
-            acc = _accuracy(combined, y_dev)
-            dev_scores[f"fallback_{th}_segment_accuracy"] = acc
-            if acc > best + 1e-9:
-                best, threshold = acc, th
+        threshold, scores = choose_threshold(tagger, "transformer", dev_docs, y_dev, pdev, cfg.thresholds)
+        dev_scores.update(scores)
     libraries = _library_versions()
     from importlib.metadata import PackageNotFoundError, version
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import html
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from random import Random
 
@@ -35,7 +35,6 @@ from ogi.schema import (
     T4_GROUPS,
     int_to_cn,
     legacy_key,
-    t2_cols,
     t3_rows,
 )
 

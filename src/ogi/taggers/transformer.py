@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 from ogi import schema
 from ogi.data import Document, Tag
 from ogi.errors import ModelLoadError, OptionalDependencyError
-from ogi.features import FEATURES_VERSION, doc_features
+from ogi.features import FEATURES_VERSION
 from ogi.taggers.base import Tagger
 
 MODEL_FILE = "model.safetensors"
