@@ -46,7 +46,7 @@ def test_crf_load_names_both_sides_of_a_feature_mismatch(tmp_path: Path) -> None
         CRFTagger.load(tmp_path)
 
 
-@pytest.mark.parametrize("spec", ["rules", "crf", "default"])
+@pytest.mark.parametrize("spec", ["rules", "crf", "crf:raw", "default"])
 def test_tagger_contract(spec: str) -> None:
     """Every tagger: one tag per segment, scores in [0, 1], a source, and an empty document works."""
     tagger = load_tagger(spec)

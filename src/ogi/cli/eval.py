@@ -30,7 +30,7 @@ def print_summary(result: dict[str, Any]) -> None:
         return
     t = Table(title="ogi eval")
     for h in ("model", "cell F1", "non-0 F1", "sect. F1", "seg. acc", "exact", "fallbk", "rep/s"):
-        t.add_column(h, justify="left" if h == "model" else "right")
+        t.add_column(h, justify="left" if h == "model" else "right", no_wrap=h == "model", min_width=15 if h == "model" else None)
     for spec, m in models.items():
         t.add_row(
             spec, _f(m["cells"]["f1"]), _f(m["cells_nonzero"]["f1"]), _f(m["sections"]["f1"]),

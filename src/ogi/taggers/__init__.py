@@ -38,9 +38,16 @@ def resolve_model(spec: str) -> Path | None:
 
 
 def load_tagger(spec: str = DEFAULT_MODEL) -> Tagger:
-    """Load a tagger: "rules", a shipped model name, or a model directory with ``meta.json``."""
+    """Load a tagger: "rules", a shipped model name, or a model directory with ``meta.json``.
+
+    A learned model comes wrapped in the fallback policy; ``NAME:raw`` (e.g. ``crf:raw``) loads it
+    without, so ``ogi eval`` can show what the fallback adds.
+    """
     from ogi.taggers.rules import RuleTagger
 
+    raw = spec.endswith(":raw")
+    if raw:
+        spec = spec[: -len(":raw")]
     path = resolve_model(spec)
     if path is None:
         return RuleTagger()
@@ -53,7 +60,7 @@ def load_tagger(spec: str = DEFAULT_MODEL) -> Tagger:
         target = meta.get("target", "")
         if not target or target == spec:
             raise ModelLoadError(f"{meta_path}: an alias needs a 'target' model name other than itself")
-        return load_tagger(target)
+        return load_tagger(target + (":raw" if raw else ""))
     if kind == "rules":
         return RuleTagger()
     if kind == "crf":
@@ -61,11 +68,15 @@ def load_tagger(spec: str = DEFAULT_MODEL) -> Tagger:
         from ogi.taggers.fallback import FallbackTagger
 
         crf = CRFTagger.load(path)
-        return FallbackTagger(crf, RuleTagger(), threshold=meta.get("fallback_threshold", 0.5)) if meta.get("fallback", True) else crf
+        if raw or not meta.get("fallback", True):
+            return crf
+        return FallbackTagger(crf, RuleTagger(), threshold=meta.get("fallback_threshold", 0.5))
     if kind == "transformer":
         from ogi.taggers.transformer import TransformerTagger
         from ogi.taggers.fallback import FallbackTagger
 
         tr = TransformerTagger.load(path)
-        return FallbackTagger(tr, RuleTagger(), threshold=meta.get("fallback_threshold", 0.5)) if meta.get("fallback", True) else tr
+        if raw or not meta.get("fallback", True):
+            return tr
+        return FallbackTagger(tr, RuleTagger(), threshold=meta.get("fallback_threshold", 0.5))
     raise ModelLoadError(f"{meta_path}: unknown model type {kind!r} (expected crf, transformer or rules)")
