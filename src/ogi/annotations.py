@@ -18,7 +18,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,22 +124,11 @@ def dumps_jsonl(records: Iterable[dict[str, Any]]) -> bytes:
 
 
 def write_bytes_atomic(path: PathLike, data: bytes) -> None:
-    """Write a file atomically: a temporary file in the same directory, then ``os.replace``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    """Write a file atomically (``ogi.output.atomic_open``: a temporary file beside it, then a rename)."""
+    from ogi.output import atomic_open
+
+    with atomic_open(path, "wb") as fh:
+        fh.write(data)
 
 
 def write_annotations(reports: Iterable[AnnotatedReport], path: PathLike) -> None:
