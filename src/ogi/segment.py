@@ -24,7 +24,7 @@ _FOOTER_RE = re.compile(r"^(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*�
 _PIPE_ONLY = re.compile(r"^[|\s]+$")
 _HEADING_LINE = re.compile(r"^[一二三四五六七八九十]{1,3}\s*[、.．]\s*\S")
 _NUMBERING_TOKEN = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.．、])$")
-_GLUED = re.compile(r"^(.*[\u4e00-\u9fff)）])(-?\d[\d.]*)$")
+_GLUED = re.compile(r"^(.*[\u4e00-\u9fff)）”\"’])(-?\d[\d.]*(?:万元|元)?)$")
 _CJK1 = re.compile(r"^[\u4e00-\u9fff]$")
 _SENTENCE = re.compile(r"[。;!]")
 _TRAILING_NUMS = re.compile(r"(?:\s+(?:[-+]?\d[\d,.]*|/|—|-))+\s*$")
@@ -88,7 +88,7 @@ def _unglue(text: str, start: int) -> list[tuple[str, int, int]]:
         label, digits = label[:-1], label[-1] + digits
     out = [(label, start, start + len(label))]
     pos = start + len(label)
-    if digits[0] not in "增减" and set(digits) == {"0"} and 1 < len(digits) <= 7:
+    if digits[0] not in "增减" and set(digits) == {"0"} and 1 < len(digits) <= 7:  # "规章000": three zeros
         out += [("0", pos + i, pos + i + 1) for i in range(len(digits))]
     else:
         out.append((digits, pos, pos + len(digits)))
