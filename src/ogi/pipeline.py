@@ -31,6 +31,8 @@ def process(doc: Document, tagger: Tagger) -> Document:
         doc.errors.append(f"internal error: {type(exc).__name__}: {exc}")
     if not doc.sections and not doc.cells and not doc.errors:
         doc.errors.append("no report structure found: no section headings and no table cells")
+    elif doc.template == "unknown" and not doc.errors:
+        doc.errors.append("template unknown: no template tables, no 统计表 and no report year found")
     doc.determine_status()
     return doc
 
