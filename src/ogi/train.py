@@ -50,6 +50,16 @@ def split_reports(reports: list[Any]) -> dict[str, list[Any]]:
     return out
 
 
+def read_splits(data: list[Path]) -> dict[str, list[Any]]:
+    """The annotated reports of ``data`` by split; an error when none is for training."""
+    from ogi.annotations import read_annotations
+
+    parts = split_reports(read_annotations(data))
+    if not parts["train"]:
+        raise ValueError(f"no reports with split=train in {', '.join(map(str, data))}")
+    return parts
+
+
 def _accuracy(pred: list[list[str]], gold: list[list[str]]) -> float:
     n = sum(len(g) for g in gold)
     ok = sum(p == g for ps, gs in zip(pred, gold) for p, g in zip(ps, gs))
@@ -89,14 +99,10 @@ def train_crf(data: list[Path], out: Path, config: Any, name: str | None = None)
 
     Test-split reports are never trained on. Returns the meta dict written to ``out/meta.json``.
     """
-    from ogi.annotations import read_annotations
     from ogi.features import FEATURES_VERSION
     from ogi.taggers.crf import MODEL_FILE, CRFTagger, featurize
 
-    reports = read_annotations(data)
-    parts = split_reports(reports)
-    if not parts["train"]:
-        raise ValueError(f"no reports with split=train in {', '.join(map(str, data))}")
+    parts = read_splits(data)
     t0 = time.perf_counter()
     train_docs, y_train = prepare(parts["train"])
     X_train = featurize(train_docs)

@@ -155,15 +155,11 @@ def train_transformer(data: list[Path], out: Path, config: Any = None, name: str
         config: a JSON config path (``training/configs/transformer-default.json``), a
             ``TransformerConfig``, or None for the defaults.
     """
-    from ogi.annotations import read_annotations
     from ogi.features import FEATURES_VERSION
-    from ogi.train import _library_versions, choose_threshold, data_hash, prepare, split_reports
+    from ogi.train import _library_versions, choose_threshold, data_hash, prepare, read_splits
 
     cfg = _config(config)
-    reports = read_annotations(data)
-    parts = split_reports(reports)
-    if not parts["train"]:
-        raise ValueError(f"no reports with split=train in {', '.join(map(str, data))}")
+    parts = read_splits(data)
     t0 = time.perf_counter()
     train_docs, y_train = prepare(parts["train"])
     dev_docs, y_dev = prepare(parts["dev"]) if parts["dev"] else ([], [])

@@ -3,12 +3,37 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import Any, ClassVar, TypeVar
+
+C = TypeVar("C", bound="ConfigFile")
+
+
+class ConfigFile:
+    """JSON loading shared by the configs: unknown keys and a config of another model are errors."""
+
+    MODEL: ClassVar[str] = ""
+
+    @classmethod
+    def from_file(cls: type[C], path: Path) -> C:
+        """Load a JSON config; an optional "model" key must name this config's model."""
+        data = json.loads(path.read_text(encoding="utf-8"))
+        known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+        unknown = set(data) - known - {"model"}
+        if unknown:
+            raise ValueError(f"{path}: unknown config keys {sorted(unknown)}; known: {sorted(known)}")
+        model = data.pop("model", cls.MODEL)
+        if model != cls.MODEL:
+            raise ValueError(f"{path}: a config for model {model!r}, not {cls.MODEL!r}")
+        return cls(**data)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)  # type: ignore[call-overload]
 
 
 @dataclass
-class CRFConfig:
+class CRFConfig(ConfigFile):
     """Settings of a CRF training run.
 
     Attributes:
@@ -19,6 +44,8 @@ class CRFConfig:
         thresholds: fallback thresholds tried on the dev data; the best is stored in meta.json.
         seed: seed of any sampling (crfsuite's L-BFGS itself is deterministic).
     """
+
+    MODEL: ClassVar[str] = "crf"
 
     c1: float = 0.05
     c2: float = 0.01
@@ -35,23 +62,9 @@ class CRFConfig:
         if any(not 0 <= t <= 1 for t in self.thresholds):
             raise ValueError(f"thresholds must lie in [0, 1], got {self.thresholds}")
 
-    @classmethod
-    def from_file(cls, path: Path) -> CRFConfig:
-        """Load a JSON config; unknown keys are an error naming them."""
-        data = json.loads(path.read_text(encoding="utf-8"))
-        known = set(cls.__dataclass_fields__)
-        unknown = set(data) - known - {"model"}
-        if unknown:
-            raise ValueError(f"{path}: unknown config keys {sorted(unknown)}; known: {sorted(known)}")
-        data.pop("model", None)
-        return cls(**data)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 @dataclass
-class TransformerConfig:
+class TransformerConfig(ConfigFile):
     """Settings of a transformer tagger training run (a small encoder over segments, trained here).
 
     Attributes:
@@ -76,6 +89,8 @@ class TransformerConfig:
         seed: seed of initialisation, dropout and shuffling.
         threads: torch CPU threads.
     """
+
+    MODEL: ClassVar[str] = "transformer"
 
     char_len: int = 16
     char_dim: int = 48
@@ -114,19 +129,3 @@ class TransformerConfig:
             raise ValueError(f"warmup must lie in [0, 1), got {self.warmup}")
         if any(not 0 <= t <= 1 for t in self.thresholds):
             raise ValueError(f"thresholds must lie in [0, 1], got {self.thresholds}")
-
-    @classmethod
-    def from_file(cls, path: Path) -> TransformerConfig:
-        """Load a JSON config; unknown keys are an error naming them."""
-        data = json.loads(path.read_text(encoding="utf-8"))
-        known = set(cls.__dataclass_fields__)
-        unknown = set(data) - known - {"model"}
-        if unknown:
-            raise ValueError(f"{path}: unknown config keys {sorted(unknown)}; known: {sorted(known)}")
-        model = data.pop("model", "transformer")
-        if model != "transformer":
-            raise ValueError(f"{path}: a config for model {model!r}, not 'transformer'")
-        return cls(**data)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
