@@ -225,14 +225,6 @@ class Summary:
         return "\n".join(parts)
 
 
-def summarise(records: list[dict[str, Any]]) -> str:
-    """A short human summary: reports by status and template, the failed checks and the failed reports."""
-    s = Summary()
-    for r in records:
-        s.add(r)
-    return s.render()
-
-
 def run_tag(specs: list[str], out: Path | None, opts: TagOptions) -> int:
     """Tag everything ``specs`` names; write to ``out`` (or stdout); return the exit code.
 

@@ -27,6 +27,7 @@ class Segment:
         sep: how the line was cut: "pipe", "space", "tab", "line" (whole line), "glued".
         empty_before: the number of explicit empty cells just before this one on its line.
         blank_before: True when a blank line precedes this segment's line.
+        trailing_empties: empty cells at the end of the line, dropped from ``n_cells`` (" | 7 | 7 | ||||").
     """
 
     text: str

@@ -139,19 +139,6 @@ def _score_t3(assign: dict[str, float], votes: float) -> float:
     return score
 
 
-def _score_t4(assign: dict[str, float], votes: float) -> float:
-    score = votes
-    for g in schema.T4_GROUP_KEYS:
-        cells = {c.split(".")[1]: v for c, v in assign.items() if c.startswith(g + ".")}
-        if not cells:
-            continue
-        score += T4_GROUP_PRIOR[g] + sum(T4_COL_PRIOR[c] for c in cells)
-        score += MISSING_GROUP_CELL * (5 - len(cells))
-        parts = sum(v for c, v in cells.items() if c != "total")
-        score += IDENTITY_BONUS if abs(parts - cells.get("total", 0.0)) < 1e-9 else IDENTITY_PENALTY
-    return score
-
-
 def _t2_score(assign: dict[str, str], cols: tuple[str, ...], votes: float) -> float:
     """Table 2 priors: a signed value (增/减/-) belongs to 本年增/减; of three columns the middle one
     (本年新公开 / 本年废止 / 本年增减) is the one most often left blank; an amount goes to 采购总金额."""
@@ -175,11 +162,12 @@ def _t4_group_score(g: str, cells: dict[str, float]) -> float:
 
 
 def _t4_candidates(group: RowGroup, numbers: list[float], top: int) -> list[tuple[float, tuple[int, ...]]]:
-    """Table-4 assignments, scored as ``_score_t4`` would, but enumerated group by group.
+    """Table-4 assignments, enumerated group by group.
 
-    The score decomposes over the three groups and the values keep their order, so each split of the
-    values into three consecutive runs is scored from each group's best few column subsets: a few
-    hundred evaluations instead of up to 6,435 whole assignments.
+    An assignment's score is the sum over the groups it fills of ``_t4_group_score`` plus the tagger's
+    votes. That sum decomposes over the three groups and the values keep their order, so each split of
+    the values into three consecutive runs is scored from each group's best few column subsets: a few
+    hundred evaluations instead of up to 6,435 whole assignments (tests/test_decode.py checks both agree).
     """
     k = len(numbers)
     ncol = len(schema.T4_COL_KEYS)
@@ -252,16 +240,10 @@ def candidates(group: RowGroup, cols: tuple[str, ...], grid: bool, top: int = 8)
             score = _t2_score({cols[i]: group.values[j][0].text for j, i in enumerate(combo)}, cols, votes)
         else:
             assign = {cols[i]: numbers[j] for j, i in enumerate(combo)}
-            score = (_score_t3 if group.table == "t3" else _score_t4)(assign, votes)
+            score = _score_t3(assign, votes)
         scored.append((score - 1e-6 * sum(combo), combo))  # ties: earlier columns
     scored.sort(key=lambda x: -x[0])
     return scored[:top], True
-
-
-def place_values(group: RowGroup, cols: tuple[str, ...], grid: bool) -> tuple[list[int], bool]:
-    """Column index for each value of a row (row evidence only) and whether it is ambiguous."""
-    cands, ambiguous = candidates(group, cols, grid)
-    return list(cands[0][1]), ambiguous
 
 
 COLUMN_BONUS = 2.0

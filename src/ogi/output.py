@@ -42,13 +42,6 @@ def record_line(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
-def write_jsonl(records: list[dict[str, Any]], path: str | Path) -> None:
-    """Write records as JSONL atomically."""
-    with atomic_open(path) as fh:
-        for rec in records:
-            fh.write(record_line(rec) + "\n")
-
-
 def write_records(records: list[dict[str, Any]], path: str | Path, keep_lines: list[str] | None = None) -> None:
     """Write records to ``path`` by its suffix (.jsonl/.json, .csv, .xlsx), atomically.
 

@@ -102,7 +102,6 @@ def segment(doc: Document) -> Document:
     grid = bool(doc.meta.get("grid"))  # a reader's grid keeps every cell, a leading empty one too
     pos = 0
     blank_before = True
-    pipes_before = 0
     lines = text.split("\n")
     vertical: list[tuple[str, int, int, int]] = []  # pending one-char lines: (char, start, end, line)
 
@@ -129,7 +128,6 @@ def segment(doc: Document) -> Document:
             continue
         if _PIPE_ONLY.match(stripped):
             flush_vertical()
-            pipes_before += stripped.count("|")
             continue
         lead = len(line) - len(line.lstrip())
         body_start = lstart + lead
@@ -196,7 +194,6 @@ def segment(doc: Document) -> Document:
             blank_before = False
         if cells and sep == "line" and segs[-1].kind == "text" and _is_prose(stripped):
             segs[-1].kind = "prose"
-        pipes_before = 0
     flush_vertical()
     doc.segments = segs
     return doc
