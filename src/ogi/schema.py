@@ -252,15 +252,16 @@ def t3_rows(template: str) -> tuple[str, ...]:
     return tuple(r.key for r in T3_ROWS if tpl in r.templates)
 
 
+def t2_layout(template: str) -> list[tuple[Block, tuple[Row, ...]]]:
+    """The table-2 blocks of a template (2019 or 2021), each with its rows under that template."""
+    return [(b, tuple(r for r in b.rows if template in r.templates)) for b in T2_BLOCKS if template in b.templates]
+
+
 def all_cell_keys(template: str) -> list[str]:
     """Every canonical cell key of the 2019 or 2021 template, in table order."""
     keys: list[str] = []
-    for b in T2_BLOCKS:
-        if template not in b.templates:
-            continue
-        for r in b.rows:
-            if template not in r.templates:
-                continue
+    for b, rows in t2_layout(template):
+        for r in rows:
             keys += [f"t2.{b.key}.{r.key}.{c}" for c in b.cols[template]]
     for r in t3_rows(template):
         keys += [f"t3.{r}.{c}" for c in T3_COL_KEYS]

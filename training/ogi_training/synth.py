@@ -22,7 +22,6 @@ from random import Random
 from ogi.annotations import AnnotatedReport, Span, write_annotations
 from ogi.normalize import normalize
 from ogi.schema import (
-    T2_BLOCKS,
     T2_COLUMNS,
     T3_APPLICANT_COLS,
     T3_COL_KEYS,
@@ -35,6 +34,7 @@ from ogi.schema import (
     T4_GROUPS,
     int_to_cn,
     legacy_key,
+    t2_layout,
     t3_rows,
 )
 
@@ -274,12 +274,8 @@ def _amount(rng: Random) -> str:
 
 def t2_values(rng: Random, tpl: str) -> dict[str, str]:
     out: dict[str, str] = {}
-    for b in T2_BLOCKS:
-        if tpl not in b.templates:
-            continue
-        for r in b.rows:
-            if tpl not in r.templates:
-                continue
+    for b, rows in t2_layout(tpl):
+        for r in rows:
             for c in b.cols[tpl]:
                 key = f"t2.{b.key}.{r.key}.{c}"
                 if c in ("new_made", "new_published", "issued", "repealed"):
@@ -349,9 +345,7 @@ class _Maker:
 
     def table2(self, tpl: str, vals: dict[str, str]) -> Table:
         rng, rows = self.rng, []
-        for b in T2_BLOCKS:
-            if tpl not in b.templates:
-                continue
+        for b, block_rows in t2_layout(tpl):
             cols = b.cols[tpl]
             head = rng.choice((f"第二十条第（{b.numeral}）项", f"第二十条第（{b.numeral}）项", f"第二十条（{b.numeral}）项"))
             rows.append([Cell(self.lab(head), f"BLK.{b.key}", "hdr", colspan=len(cols) + 1)])
@@ -368,9 +362,7 @@ class _Maker:
                     text = "本年新"
                 hdr.append(Cell(self.lab(text), f"COL.t2.{c}", "hdr"))
             rows.append(hdr)
-            for r in b.rows:
-                if tpl not in r.templates:
-                    continue
+            for r in block_rows:
                 label = rng.choice(r.aliases) if len(r.aliases) > 1 and r.key == "normative_docs" else r.label
                 row = [Cell(label, f"ROW.t2.{r.key}", "row")]
                 for c in cols:
