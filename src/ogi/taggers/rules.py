@@ -127,16 +127,20 @@ class RuleTagger(Tagger):
         st.section, st.table, st.block, st.row = n, "", "", ""
         return f"SEC.{key}", 0.97
 
+    @staticmethod
+    def _row_value(st: RuleState, table: str, cols: tuple[str, ...]) -> tuple[str, float]:
+        """The next value of the current row, labelled with the column its position names."""
+        if not st.row:
+            return "O", 0.6
+        if st.nvals < len(cols):
+            col = cols[st.nvals]
+            st.nvals += 1
+            return f"VAL.{table}.{col}", 0.9
+        return "O", 0.5
+
     def _t2(self, seg: Segment, st: RuleState) -> tuple[str, float]:
         if seg.kind == "num":
-            if not st.row:
-                return "O", 0.6
-            cols = schema.t2_cols(st.block, st.template)
-            if st.nvals < len(cols):
-                col = cols[st.nvals]
-                st.nvals += 1
-                return f"VAL.t2.{col}", 0.9
-            return "O", 0.5
+            return self._row_value(st, "t2", schema.t2_cols(st.block, st.template))
         s = schema.squash(seg.text)
         if s == "信息内容":
             return "HDR", 0.95
@@ -151,13 +155,7 @@ class RuleTagger(Tagger):
 
     def _t3(self, seg: Segment, st: RuleState) -> tuple[str, float]:
         if seg.kind == "num":
-            if not st.row:
-                return "O", 0.6
-            if st.nvals < len(schema.T3_COL_KEYS):
-                col = schema.T3_COL_KEYS[st.nvals]
-                st.nvals += 1
-                return f"VAL.t3.{col}", 0.9
-            return "O", 0.5
+            return self._row_value(st, "t3", schema.T3_COL_KEYS)
         text = seg.text
         s = schema.squash(text)
         if _is_group_heading(text, st.template) or _NUM_HEAD.match(text.strip()) or s in ("法人或其他组织", "申请人情况"):
