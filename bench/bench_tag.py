@@ -31,9 +31,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-for _p in (ROOT / "src", ROOT / "training"):
-    if str(_p) not in sys.path:
-        sys.path.insert(0, str(_p))
 
 TARGET_RATE = 100.0  # reports/s with --jobs 2 on a 2-core machine
 TARGET_STARTUP = 1.0  # s
@@ -58,7 +55,7 @@ def ogi_command() -> list[str]:
 
 def make_corpus(folder: Path, n: int, seed: int) -> dict[str, int]:
     """Write ``n`` synthetic reports (all layouts; .txt or .html by format) into ``folder``."""
-    from ogi_training.synth import generate
+    from ogi.training.synth import generate
 
     folder.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}

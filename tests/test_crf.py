@@ -15,9 +15,9 @@ from ogi.segment import segment
 from ogi.context import detect
 from ogi.taggers import load_tagger
 from ogi.taggers.crf import CRFTagger, featurize
-from ogi.train import prepare
-from ogi_training.config import CRFConfig
-from ogi_training.synth import generate
+from ogi.training.crf import prepare
+from ogi.training.config import CRFConfig
+from ogi.training.synth import generate
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -82,7 +82,7 @@ def test_retraining_loop_as_a_user(tmp_path: Path) -> None:
     cfg = tmp_path / "cfg.json"
     cfg.write_text(json.dumps(CRFConfig(max_iterations=40).to_dict()), encoding="utf-8")
     model = tmp_path / "my-crf"
-    res = runner.invoke(app, ["train", "--model", "crf", "--data", str(tmp_path / "synth.jsonl"), "--data", str(mine), "--out", str(model), "--config", str(cfg)])
+    res = runner.invoke(app, ["train", "--kind", "crf", "--data", str(tmp_path / "synth.jsonl"), "--data", str(mine), "--out", str(model), "--config", str(cfg)])
     assert res.exit_code == 0, res.output
     meta = json.loads((model / "meta.json").read_text(encoding="utf-8"))
     assert meta["training_data"]["n_train"] == 11 and meta["type"] == "crf"

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT / "src") not in sys.path:
-    sys.path.insert(0, str(ROOT / "src"))
 
 from ogi.annotations import AnnotatedReport, Span, write_annotations  # noqa: E402
 from ogi.evaluate import evaluate, prf, select_reports  # noqa: E402
@@ -214,7 +211,7 @@ def test_corrupted_value_in_pipe_rows(tmp_path):
     # corrupted annotation: same spans, the gold value read from the changed text
     from ogi.evaluate import ReportScore, score_cells
 
-    from ogi.align import document_from_annotation
+    from ogi.training.align import document_from_annotation
     from ogi.pipeline import process
     from ogi.taggers import load_tagger
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sys
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -13,8 +13,9 @@ from ogi.taggers import load_tagger
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "tests" / "fixtures"
-sys.path.insert(0, str(FIX))
-import make_fixtures as mf  # noqa: E402  (the hand-written fixture data)
+_spec = importlib.util.spec_from_file_location("make_fixtures", FIX / "make_fixtures.py")
+mf = importlib.util.module_from_spec(_spec)  # the hand-written fixture data
+_spec.loader.exec_module(mf)
 
 
 def expected_2021_html() -> dict[str, str]:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ogi.train import data_hash, train_crf
-from ogi_training.config import CRFConfig
+from ogi.training.crf import data_hash, train_crf
+from ogi.training.config import CRFConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "crf-default"

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-for p in (ROOT / "src", ROOT / "training"):
-    if str(p) not in sys.path:
-        sys.path.insert(0, str(p))
 
 from ogi.annotations import read_annotations, validate, validate_reports  # noqa: E402
 from ogi.normalize import normalize  # noqa: E402
 from ogi.schema import T3_APPLICANT_COLS, T3_LEAF_ROWS, is_valid_span_label, t3_rows  # noqa: E402
-from ogi_training.card import corpus_card  # noqa: E402
-from ogi_training.synth import LAYOUTS, TEMPLATES, generate, main  # noqa: E402
+from ogi.training.card import corpus_card  # noqa: E402
+from ogi.training.synth import LAYOUTS, TEMPLATES, generate, main  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ one-by-one, scores in [0, 1], empty input, windows, meta checks, and the core wi
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,16 +11,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-for p in (ROOT / "src", ROOT / "training"):
-    if str(p) not in sys.path:
-        sys.path.insert(0, str(p))
 
 _NO_TORCH = "import sys; sys.modules['torch'] = None; "
 
 
 def _run(code: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT / "training")])}
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env, cwd=ROOT)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
 
 
 # -- without torch (these run whether or not torch is installed) --------------------------------
@@ -63,10 +58,10 @@ def test_transformer_windows_cover_every_segment() -> None:
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory: pytest.TempPathFactory):
     pytest.importorskip("torch")
-    from ogi.train import prepare
-    from ogi.train_transformer import fit
-    from ogi_training.config import TransformerConfig
-    from ogi_training.synth import generate
+    from ogi.training.crf import prepare
+    from ogi.training.transformer import fit
+    from ogi.training.config import TransformerConfig
+    from ogi.training.synth import generate
 
     docs, ys = prepare(generate(3, 5))
     # window < the longest report: prediction goes through overlapping windows
@@ -162,9 +157,9 @@ def test_transformer_train_writes_model_dir(tmp_path: Path) -> None:
     pytest.importorskip("torch")
     from ogi.annotations import dumps_jsonl
     from ogi.taggers import load_tagger
-    from ogi.train_transformer import train_transformer
-    from ogi_training.config import TransformerConfig
-    from ogi_training.synth import generate
+    from ogi.training.transformer import train_transformer
+    from ogi.training.config import TransformerConfig
+    from ogi.training.synth import generate
 
     reports = generate(3, 7)
     for r, split in zip(reports, ("train", "train", "dev")):
@@ -186,7 +181,7 @@ def test_transformer_train_writes_model_dir(tmp_path: Path) -> None:
 
 
 def test_transformer_config_checks() -> None:
-    from ogi_training.config import TransformerConfig
+    from ogi.training.config import TransformerConfig
 
     with pytest.raises(ValueError, match="stride"):
         TransformerConfig(window=8, stride=9)

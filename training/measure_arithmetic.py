@@ -16,14 +16,14 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from ogi.align import document_from_annotation
+from ogi.training.align import document_from_annotation
 from ogi.checks import check
 from ogi.context import detect
 from ogi.decode import decode
 from ogi.output import atomic_open
 from ogi.segment import segment
 from ogi.taggers import load_tagger
-from ogi_training.synth import generate
+from ogi.training.synth import generate
 
 
 def measure(model: str, count: int, seed: int, rate: float) -> dict:

@@ -1,10 +1,10 @@
 """The evaluation harness: run taggers over annotated reports and score segments, cells and sections.
 
 ``evaluate(models, data, out_dir)`` loads each model spec with :func:`ogi.taggers.load_tagger`, builds a
-Document from each annotated report (:func:`ogi.align.document_from_annotation`), runs the pipeline and
+Document from each annotated report (:func:`ogi.training.align.document_from_annotation`), runs the pipeline and
 compares with the gold annotation:
 
-* segment labels: ``ogi.align.gold_labels`` against ``doc.tags``; accuracy over all segments and over
+* segment labels: ``ogi.training.align.gold_labels`` against ``doc.tags``; accuracy over all segments and over
   the segments where gold or prediction is not ``O``; per-label P/R/F1; the most confused pairs.
 * cells: predicted ``doc.cells[k].value`` against ``report.gold_cells()[k]``; a true positive needs the
   same key and the same value (whitespace removed). A wrong value counts as one false positive and one
@@ -165,7 +165,7 @@ def _score_tagger_only(score: ReportScore, doc: Any, gold: dict[str, str]) -> No
 
 def score_report(report: Any, tagger: Any, source: str) -> ReportScore:
     """Process one annotated report with a tagger and count everything against its gold."""
-    from ogi.align import document_from_annotation, gold_labels
+    from ogi.training.align import document_from_annotation, gold_labels
     from ogi.pipeline import process
 
     meta = dict(report.meta or {})

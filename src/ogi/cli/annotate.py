@@ -15,7 +15,7 @@ def command(
     split: Annotated[str, typer.Option("--split", help="meta.split of the new reports.")] = "train",
 ) -> None:
     """Tag each report and write its spans in the annotation format; exit 1 if a file could not be read."""
-    from ogi.annotate import prefill_files
+    from ogi.training.prefill import prefill_files
 
     n, failed = prefill_files(files, out, model=model, split=split)
     typer.echo(f"wrote {n} pre-filled report(s) to {out}; correct the spans, then `ogi validate {out}`")

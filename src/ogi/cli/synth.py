@@ -17,7 +17,7 @@ def command(
 ) -> None:
     """Write ``count`` synthetic reports with exact span labels."""
     from ogi.annotations import write_annotations
-    from ogi_training.synth import generate
+    from ogi.training.synth import generate
 
     reports = generate(count, seed, drop_blank_rate=drop_blank_rate)
     if split:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from ogi.errors import ModelLoadError
@@ -12,28 +13,60 @@ from ogi.taggers.base import Tagger
 DEFAULT_MODEL = "default"
 
 
+SHIPPED = {"default": DEFAULT_MODEL, "crf": "crf-default", "transformer": "transformer-default"}
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A parsed ``--model`` value: the one way every command names a model.
+
+    Grammar: ``rules`` | a shipped name (``default``, ``crf``, ``transformer`` or a folder name under
+    :func:`models_dir`) | a model directory; any of these followed by ``:raw`` loads a learned model
+    without the rule fallback (``crf:raw``), so ``ogi eval`` can show what the fallback adds.
+    """
+
+    text: str
+    name: str
+    raw: bool
+
+    @classmethod
+    def parse(cls, spec: str) -> "ModelSpec":
+        """Split off ``:raw``; the name is checked when the model is resolved."""
+        raw = spec.endswith(":raw")
+        name = spec[: -len(":raw")] if raw else spec
+        if not name:
+            raise ModelLoadError(f"empty model name in {spec!r}: use rules, default, crf, transformer or a model directory")
+        return cls(spec, name, raw)
+
+
 def models_dir() -> Path:
-    """The directory of shipped models: $OGI_MODELS, else ``models/`` of the source checkout."""
+    """The directory of shipped models: $OGI_MODELS, else the models installed with the package."""
     env = os.environ.get("OGI_MODELS")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[3] / "models"
+    return Path(__file__).resolve().parents[1] / "models"
 
 
-def resolve_model(spec: str) -> Path | None:
-    """A model directory for a name ("default", "crf", "transformer") or a path; None for "rules"."""
-    if spec == "rules":
+def resolve_model(spec: str | ModelSpec) -> Path | None:
+    """The model directory a spec names (``:raw`` allowed), or None for "rules".
+
+    Raises:
+        ModelLoadError: no such directory and no shipped model of that name (the message lists them).
+    """
+    ms = spec if isinstance(spec, ModelSpec) else ModelSpec.parse(spec)
+    if ms.name == "rules":
         return None
-    p = Path(spec)
+    p = Path(ms.name)
     if p.is_dir():
         return p
-    named = {"default": DEFAULT_MODEL, "crf": "crf-default", "transformer": "transformer-default"}.get(spec, spec)
+    named = SHIPPED.get(ms.name, ms.name)
     cand = models_dir() / named
     if cand.is_dir():
         return cand
+    available = ", ".join(sorted(d.name for d in models_dir().glob("*") if d.is_dir())) or "none"
     raise ModelLoadError(
-        f"model {spec!r} not found: no directory {p} and none named {named!r} in {models_dir()} "
-        f"(available: {', '.join(sorted(d.name for d in models_dir().glob('*') if d.is_dir())) or 'none'}; or use 'rules')"
+        f"model {ms.text!r} not found: no directory {p} and none named {named!r} in {models_dir()} "
+        f"(available: {available}; or use 'rules'; add ':raw' to load a learned model without the rule fallback)"
     )
 
 
@@ -45,10 +78,9 @@ def load_tagger(spec: str = DEFAULT_MODEL) -> Tagger:
     """
     from ogi.taggers.rules import RuleTagger
 
-    raw = spec.endswith(":raw")
-    if raw:
-        spec = spec[: -len(":raw")]
-    path = resolve_model(spec)
+    ms = ModelSpec.parse(spec)
+    raw, spec = ms.raw, ms.name
+    path = resolve_model(ms)
     if path is None:
         return RuleTagger()
     meta_path = path / "meta.json"

@@ -74,7 +74,7 @@ class CRFTagger(Tagger):
     # -- loading -------------------------------------------------------------------------------
     @classmethod
     def load(cls, path: Path) -> CRFTagger:
-        """Open a model directory written by ``ogi train --model crf``; checks meta.json first."""
+        """Open a model directory written by ``ogi train --kind crf``; checks meta.json first."""
         meta_path = path / "meta.json"
         model_file = path / MODEL_FILE
         if not meta_path.is_file() or not model_file.is_file():
@@ -83,7 +83,7 @@ class CRFTagger(Tagger):
         if meta.get("features_version") != FEATURES_VERSION:
             raise ModelLoadError(
                 f"{path}: trained with features version {meta.get('features_version')!r}, this ogi computes "
-                f"version {FEATURES_VERSION!r}; retrain with `ogi train --model crf`"
+                f"version {FEATURES_VERSION!r}; retrain with `ogi train --kind crf`"
             )
         cfg = meta.get("config", {})
         tagger = cls(cfg.get("c1", 0.05), cfg.get("c2", 0.01), cfg.get("max_iterations", 150))

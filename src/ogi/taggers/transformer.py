@@ -241,7 +241,7 @@ class TransformerTagger(Tagger):
 
     @classmethod
     def load(cls, path: Path) -> TransformerTagger:
-        """Open a model directory written by ``ogi train --model transformer``; checks meta.json first."""
+        """Open a model directory written by ``ogi train --kind transformer``; checks meta.json first."""
         path = Path(path)
         meta_path = path / "meta.json"
         if not meta_path.is_file():
@@ -254,7 +254,7 @@ class TransformerTagger(Tagger):
         if meta.get("features_version") != FEATURES_VERSION:
             raise ModelLoadError(
                 f"{path}: trained with features version {meta.get('features_version')!r}, this ogi computes "
-                f"version {FEATURES_VERSION!r}; retrain with `ogi train --model transformer`"
+                f"version {FEATURES_VERSION!r}; retrain with `ogi train --kind transformer`"
             )
         missing = [f for f in (CONFIG_FILE, MODEL_FILE) if not (path / f).is_file()]
         if missing:

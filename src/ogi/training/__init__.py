@@ -1,1 +1,1 @@
-"""Training-side tools of ogi: the synthetic layout generator and the corpus card."""
+"""Training-side code of ogi: configs, the synthetic layout generator, trainers, gold alignment and pre-filling."""

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ogi import __version__
-from ogi.align import document_from_annotation, gold_labels
+from ogi.training.align import document_from_annotation, gold_labels
 from ogi.context import detect
 from ogi.data import Document
 from ogi.segment import segment

@@ -7,7 +7,7 @@ variants, placeholders for blanks, an extra subtotal column, extra rows, CRLF). 
 piece by piece, each piece converted to traditional script on its own, so every span is exact.
 
 Deterministic: one ``random.Random(seed)``, no global state, no time, no set iteration.
-Run ``python -m ogi_training.synth --count N --seed S --out FILE.jsonl``.
+Run ``python -m ogi.training.synth --count N --seed S --out FILE.jsonl``.
 """
 
 from __future__ import annotations
@@ -808,7 +808,7 @@ def generate(count: int, seed: int, *, drop_blank_rate: float | None = None) -> 
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m ogi_training.synth", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m ogi.training.synth", description=__doc__.splitlines()[0])
     ap.add_argument("--count", type=int, default=200)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", required=True, help="JSONL file to write")

@@ -1,7 +1,7 @@
 """Training the transformer tagger: annotated reports in, a model directory with meta.json out.
 
 ``fit`` trains on segmented documents and their gold labels and keeps the epoch with the best dev
-segment accuracy; ``train_transformer`` is what ``ogi train --model transformer`` calls: it reads the
+segment accuracy; ``train_transformer`` is what ``ogi train --kind transformer`` calls: it reads the
 annotation files, trains on the train split, chooses the fallback threshold on dev (as ``train_crf``)
 and writes ``model.safetensors``, ``config.json`` and ``meta.json``. Test-split reports are never used.
 """
@@ -18,13 +18,13 @@ from typing import Any
 
 from ogi import __version__, schema
 from ogi.data import Document
-from ogi.train import _accuracy
+from ogi.training.crf import _accuracy
 
 log = logging.getLogger(__name__)
 
 
 def _config(config: Any) -> Any:
-    from ogi_training.config import TransformerConfig
+    from ogi.training.config import TransformerConfig
 
     if config is None:
         return TransformerConfig()
@@ -156,7 +156,7 @@ def train_transformer(data: list[Path], out: Path, config: Any = None, name: str
             ``TransformerConfig``, or None for the defaults.
     """
     from ogi.features import FEATURES_VERSION
-    from ogi.train import _library_versions, choose_threshold, data_hash, prepare, read_splits
+    from ogi.training.crf import _library_versions, choose_threshold, data_hash, prepare, read_splits
 
     cfg = _config(config)
     parts = read_splits(data)
