@@ -102,7 +102,7 @@ def load_tagger(spec: str = DEFAULT_MODEL) -> Tagger:
         crf = CRFTagger.load(path)
         if raw or not meta.get("fallback", True):
             return crf
-        return FallbackTagger(crf, RuleTagger(), threshold=meta.get("fallback_threshold", 0.5))
+        return FallbackTagger(crf, threshold=meta.get("fallback_threshold", 0.5))
     if kind == "transformer":
         from ogi.taggers.transformer import TransformerTagger
         from ogi.taggers.fallback import FallbackTagger
@@ -110,5 +110,5 @@ def load_tagger(spec: str = DEFAULT_MODEL) -> Tagger:
         tr = TransformerTagger.load(path)
         if raw or not meta.get("fallback", True):
             return tr
-        return FallbackTagger(tr, RuleTagger(), threshold=meta.get("fallback_threshold", 0.5))
+        return FallbackTagger(tr, threshold=meta.get("fallback_threshold", 0.5))
     raise ModelLoadError(f"{meta_path}: unknown model type {kind!r} (expected crf, transformer or rules)")

@@ -15,14 +15,14 @@ from ogi.data import Document, Tag
 from ogi.errors import ModelLoadError
 from ogi.features import FEATURES_VERSION, doc_features
 from ogi.taggers.base import Tagger
-from ogi.taggers.rules import RuleTagger
+from ogi.taggers.rules import shared_rules
 
 MODEL_FILE = "model.crfsuite"
 
 
 def featurize(docs: list[Document]) -> list[list[dict[str, Any]]]:
     """X: for each (segmented, template-detected) document, one feature dict per segment."""
-    rules = RuleTagger()
+    rules = shared_rules()
     out = []
     for doc in docs:
         tags, states = rules.predict_with_state(doc)

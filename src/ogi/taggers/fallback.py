@@ -7,7 +7,7 @@ from typing import ClassVar
 from ogi import schema
 from ogi.data import Document, Segment, Tag
 from ogi.taggers.base import Tagger
-from ogi.taggers.rules import RuleTagger
+from ogi.taggers.rules import RuleTagger, shared_rules
 
 
 def breaks_grammar(label: str, seg: Segment) -> bool:
@@ -32,7 +32,7 @@ class FallbackTagger(Tagger):
 
     def __init__(self, primary: Tagger, rules: RuleTagger | None = None, threshold: float = 0.5) -> None:
         self.primary = primary
-        self.rules = rules or RuleTagger()
+        self.rules = rules or shared_rules()
         self.threshold = threshold
 
     def predict(self, docs: list[Document]) -> list[list[Tag]]:

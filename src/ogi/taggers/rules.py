@@ -12,7 +12,7 @@ import re
 from typing import ClassVar
 
 from ogi import schema
-from ogi.context import detect
+from ogi.context import detect_template, detect_year
 from ogi.data import Document, Segment, Tag
 from ogi.taggers.base import Tagger
 
@@ -50,6 +50,9 @@ class RuleTagger(Tagger):
     name: ClassVar[str] = "rules"
     version = "1"
 
+    def __init__(self) -> None:
+        self._last: tuple[list[Segment], str, list[Tag], list[tuple[str, int]]] | None = None
+
     def predict(self, docs: list[Document]) -> list[list[Tag]]:
         return [self.predict_one(doc) for doc in docs]
 
@@ -58,19 +61,25 @@ class RuleTagger(Tagger):
         return self.predict_with_state(doc)[0]
 
     def predict_with_state(self, doc: Document) -> tuple[list[Tag], list[tuple[str, int]]]:
-        """Tags plus, per segment, the (table, section number) the state machine was in after it."""
-        cached = doc.meta.get("_rules")
-        if cached is not None and cached[0] is doc.segments:
-            return cached[1], cached[2]  # the CRF's features and the fallback both ask
-        if doc.template == "unknown" and doc.year is None:
-            detect(doc)
-        st = RuleState(doc.template)
+        """Tags plus, per segment, the (table, section number) the state machine was in after it.
+
+        Pure: the document is not changed (a document whose context was not detected yet is read with
+        the template ``detect_template`` would give). The last result is kept on the tagger, keyed by
+        the identity of the document's segment list, because the CRF's features and the fallback both ask.
+        """
+        template = doc.template
+        if template == "unknown" and doc.year is None:
+            template = detect_template(doc.text, detect_year(doc.text))
+        last = self._last
+        if last is not None and last[0] is doc.segments and last[1] == template:
+            return last[2], last[3]
+        st = RuleState(template)
         tags: list[Tag] = []
         states: list[tuple[str, int]] = []
         for seg in doc.segments:
             tags.append(Tag(*self._label(seg, st), "rules"))
             states.append((st.table, st.section))
-        doc.meta["_rules"] = (doc.segments, tags, states)
+        self._last = (doc.segments, template, tags, states)
         return tags, states
 
     # ------------------------------------------------------------------------------------------
@@ -222,3 +231,14 @@ class RuleTagger(Tagger):
             st.row, st.nvals = text, 0
             return "ROW.legacy", 0.85
         return "O", 0.6
+
+_SHARED: RuleTagger | None = None
+
+
+def shared_rules() -> RuleTagger:
+    """The process's rule tagger: the CRF's features and the fallback use one instance, so the rule
+    tags of a document are computed once (its result cache holds the last document)."""
+    global _SHARED
+    if _SHARED is None:
+        _SHARED = RuleTagger()
+    return _SHARED
