@@ -45,6 +45,17 @@ SECTION_KEYWORDS: dict[str, tuple[str, ...]] = {
     "s6": ("其他需要报告", "其他应报告", "其他需报告", "其他事项", "其他需要说明"),
 }
 
+# Whole printed titles of the template sections (squashed), for fuzzy matching: a typo, or a heading
+# whose numeral the report renumbered, is recognised by its whole title, not by one keyword.
+SECTION_TITLE_VARIANTS: dict[str, tuple[str, ...]] = {
+    "s1": ("总体情况", "总体公开情况", "概述", "基本情况"),
+    "s2": ("主动公开政府信息情况", "主动公开政府信息的情况"),
+    "s3": ("收到和处理政府信息公开申请情况", "收到和处理政府信息公开申请的情况", "依申请公开政府信息情况"),
+    "s4": ("政府信息公开行政复议行政诉讼情况", "政府信息公开行政复议和行政诉讼情况", "因政府信息公开申请行政复议行政诉讼情况"),
+    "s5": ("存在的主要问题及改进情况", "政府信息公开工作存在的主要问题及改进情况", "存在的主要问题及整改情况", "主要问题及改进情况"),
+    "s6": ("其他需要报告的事项", "其他应报告的事项", "其他需要报告事项"),
+}
+
 CN_NUMERALS = "一二三四五六七八九十"
 
 
@@ -448,6 +459,24 @@ def match_section(title: str) -> str:
         if any(w in s for w in words):
             return key
     return ""
+
+
+@lru_cache(maxsize=8192)
+def section_title_similarity(title: str) -> tuple[str, float]:
+    """The template section whose whole printed title is closest to ``title`` and the similarity
+    (difflib's ratio over squashed text, 0–1): tolerates typos and extra or missing words."""
+    from difflib import SequenceMatcher
+
+    s = squash(title)
+    if not s or len(s) > 40:
+        return "", 0.0
+    best, best_score = "", 0.0
+    for key, variants in SECTION_TITLE_VARIANTS.items():
+        for v in variants:
+            score = SequenceMatcher(None, s, v, autojunk=False).ratio()
+            if score > best_score:
+                best, best_score = key, score
+    return best, best_score
 
 
 _BLOCK = re.compile(r"第?二十条第?\s*[(（]?\s*([一五六八九])\s*[)）]?\s*项")

@@ -22,6 +22,7 @@ NUM_RE = re.compile(
 PLACEHOLDER_RE = re.compile(r"^(?:/|／|-|—|——|–|−|一一|无|\\)$")
 _FOOTER_RE = re.compile(r"^(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，]?\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})$")
 _PIPE_ONLY = re.compile(r"^[|\s]+$")
+_MD_HEADING = re.compile(r"^#{1,6}[ \t]+(?=\S)")
 _HEADING_LINE = re.compile(r"^[一二三四五六七八九十]{1,3}\s*[、.．]\s*\S")
 _NUMBERING_TOKEN = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.．、])$")
 _GLUED = re.compile(r"^(.*[\u4e00-\u9fff)）”\"’])(-?\d[\d.]*(?:万元|元)?)$")
@@ -130,6 +131,10 @@ def segment(doc: Document) -> Document:
             flush_vertical()
             continue
         lead = len(line) - len(line.lstrip())
+        md = _MD_HEADING.match(stripped)
+        if md and "|" not in stripped:  # a Markdown heading "## 一、总体情况": the marks are not text
+            lead += md.end()
+            stripped = stripped[md.end() :]
         body_start = lstart + lead
         if _CJK1.match(stripped):
             # a run of single CJK characters on consecutive lines is a vertical label

@@ -42,6 +42,7 @@ class RuleState:
         self.nvals = 0
         self.t3_rows = False
         self.t4_vals = 0
+        self.sec_offset: int | None = None  # printed numeral minus section number, once a report renumbered
 
 
 class RuleTagger(Tagger):
@@ -119,22 +120,58 @@ class RuleTagger(Tagger):
 
     def _section(self, text: str, seg: Segment, st: RuleState) -> tuple[str, float] | None:
         n, title = schema.section_numeral(text)
-        if n is None or not title or seg.n_cells > 1 and seg.sep != "pipe":
+        if seg.n_cells > 1 and seg.sep != "pipe":
             return None
+        if n is None or not title:
+            return self._unnumbered_section(text, seg, st)
         if st.template == "legacy":
             if st.table == "legacy" or n != st.section + 1 or len(title) > 40 or seg.n_cells > 1:
                 return None
             st.section = n
+            if "统计表" in title:  # "六、政府信息公开情况统计表": the heading opens the table
+                st.table, st.row = "legacy", ""
             return "SEC.legacy", 0.9
         key = schema.match_section(title)
-        if not key or int(key[1]) != n or n <= st.section:
+        fkey, fsim = schema.section_title_similarity(title)
+        if not key and fsim >= 0.7:
+            key = fkey  # a typo in the title ("总休情况")
+        if not key:
             return None
+        k = int(key[1])
+        if k <= st.section:
+            return None
+        if k != n:
+            # a renumbered heading ("一、主动公开政府信息情况" after a narrative 一..六): its whole title
+            # must match, or its numeral must be shifted as the previous renumbered heading's was
+            if not (fkey == key and fsim >= 0.9) and n - k != st.sec_offset:
+                return None
+            st.sec_offset = n - k
         # a table-3 row that happens to share words with a section title stays a row
         lab, sc = schema.match_label(title, "ROW.t3")
         if sc >= 0.9:
             return None
-        st.section, st.table, st.block, st.row = n, "", "", ""
-        return f"SEC.{key}", 0.97
+        st.section, st.table, st.block, st.row = k, "", "", ""
+        return f"SEC.{key}", 0.97 if k == n else 0.9
+
+    @staticmethod
+    def _unnumbered_section(text: str, seg: Segment, st: RuleState) -> tuple[str, float] | None:
+        """A template section whose numbered heading is missing: its whole title printed bare
+        ("其他需要报告的事项"), or, right after table 4, a first subheading "（一）主要问题"."""
+        if st.template == "legacy" or seg.kind != "text" or seg.n_cells > 1:
+            return None
+        s = schema.squash(text)
+        if not 2 <= len(s) <= 24:
+            return None
+        fkey, fsim = schema.section_title_similarity(s)
+        bare = schema.strip_numbering(text).strip() == text.strip()  # "(一)主动公开…" is a subsection of 一
+        if bare and fkey and fsim >= 0.9 and int(fkey[1]) > st.section and st.section >= 1:
+            k = int(fkey[1])
+            st.section, st.table, st.block, st.row = k, "", "", ""
+            return f"SEC.{fkey}", 0.8
+        if st.section == 4 and st.table == "t4" and re.match(r"^\s*(?:[(（]一[)）]|1[.、．])?\s*(?:存在的?)?主要问题", text):
+            st.section, st.table, st.block, st.row = 5, "", "", ""
+            return "SEC.s5", 0.7
+        return None
 
     @staticmethod
     def _row_value(st: RuleState, table: str, cols: tuple[str, ...]) -> tuple[str, float]:
@@ -231,6 +268,7 @@ class RuleTagger(Tagger):
             st.row, st.nvals = text, 0
             return "ROW.legacy", 0.85
         return "O", 0.6
+
 
 _SHARED: RuleTagger | None = None
 
