@@ -96,6 +96,51 @@ def _unglue(text: str, start: int) -> list[tuple[str, int, int]]:
     return out
 
 
+INLINE_MIN_LINE = 400  # a line this long that holds numbered headings is a whole body on one line
+_INLINE_HEAD = re.compile(r"(?:^|(?<=[\s。;!?]))([一二三四五六七八九十]{1,3})[、.．]")
+_TITLE_END = re.compile(r"[\s。;!?,:]")
+
+
+def inline_headings(line: str) -> list[tuple[int, int]]:
+    """(start, end) in ``line`` of the numbered headings inside running text ("… 一、概述 推进…").
+
+    A heading starts at the text's start or after a space or a sentence end, its numerals run
+    一, 二, 三 … in order (a numeral out of turn is a list item or a table row), and its title ends at
+    the next space or punctuation within 40 characters; a title holding digits is a table row with
+    its values glued on ("四、结转下年度继续办理1000001").
+    """
+    out: list[tuple[int, int]] = []
+    expected = 1
+    for m in _INLINE_HEAD.finditer(line):
+        from ogi.schema import cn_to_int
+
+        if cn_to_int(m.group(1)) != expected:
+            continue
+        end_m = _TITLE_END.search(line, m.end(), m.end() + 41)
+        end = end_m.start() if end_m else -1
+        if end - m.end() < 2 or re.search(r"\d", line[m.end() : end]):
+            continue
+        out.append((m.start(), end))
+        expected += 1
+    return out if len(out) >= 2 else []
+
+
+def _cut_at(line: str, base: int, heads: list[tuple[int, int]]) -> list[tuple[str, int, int, bool]]:
+    """Cut a line into (text, start, end, is_heading) pieces around the given heading spans."""
+    out: list[tuple[str, int, int, bool]] = []
+    pos = 0
+    for hs, he in heads + [(len(line), len(line))]:
+        chunk = line[pos:hs]
+        if chunk.strip():
+            lead = len(chunk) - len(chunk.lstrip())
+            t = chunk.strip()
+            out.append((t, base + pos + lead, base + pos + lead + len(t), False))
+        if he > hs:
+            out.append((line[hs:he], base + hs, base + he, True))
+        pos = he
+    return out
+
+
 def segment(doc: Document) -> Document:
     """Fill ``doc.segments`` from ``doc.text``; returns the same document."""
     segs: list[Segment] = []
@@ -168,6 +213,15 @@ def segment(doc: Document) -> Document:
         elif _HEADING_LINE.match(stripped) and len(stripped) <= 40 and not _TRAILING_NUMS.search(stripped):
             cells = [(stripped, body_start, body_start + len(stripped), 0)]
         elif _is_prose(stripped) or _FOOTER_RE.match(stripped):
+            heads = inline_headings(stripped) if len(stripped) >= INLINE_MIN_LINE else []
+            if heads:
+                # running text with its headings inline (a page whose newlines were lost): each
+                # heading becomes a segment of its own, the text between them prose
+                for t, s, e, is_head in _cut_at(stripped, body_start, heads):
+                    kind = "text" if is_head else ("prose" if len(t) > 40 else _kind(t))
+                    segs.append(Segment(t, s, e, li, kind, blank_before=blank_before))
+                    blank_before = False
+                continue
             cells = [(stripped, body_start, body_start + len(stripped), 0)]
         else:
             toks = _split_space_tokens(stripped, body_start)
