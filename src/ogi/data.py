@@ -4,6 +4,9 @@ Shapes:
     Document.text: the normalised text the segmenter cuts (NFKC, simplified script, junk removed).
     Document.raw_offsets: for each char of ``text`` (and one past the end) its offset in ``raw``.
     Document.line_map: for each 0-based line of ``text`` the 1-based line of the source file.
+    Document.raw: the reader's text, the text every ``span`` indexes: a text file's decoded content
+        (BOM removed, line ends as in the file), an HTML page's decoded source, a PDF's or DOCX's
+        extracted text as the reader rendered it.
     Document.segments: list[Segment] in reading order; Document.tags: one Tag per segment.
 """
 
@@ -64,9 +67,11 @@ class Cell:
     source: str
     ambiguous: bool = False
     offset: int = -1  # start of the value in Document.text (not part of the output record)
+    span: tuple[int, int] | None = None  # [start, end) of the printed value in Document.raw (SCHEMA.md)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        """The SCHEMA.md form of the cell (``span`` only when known)."""
+        out: dict[str, Any] = {
             "value": self.value,
             "number": self.number,
             "line": self.line,
@@ -74,6 +79,9 @@ class Cell:
             "source": self.source,
             "ambiguous": self.ambiguous,
         }
+        if self.span is not None:
+            out["span"] = [self.span[0], self.span[1]]
+        return out
 
 
 @dataclass(slots=True)
@@ -84,9 +92,14 @@ class Section:
     title: str
     line: int
     confidence: float
+    span: tuple[int, int] | None = None  # [start, end) of the printed heading in Document.raw (SCHEMA.md)
 
     def to_json(self) -> dict[str, Any]:
-        return {"key": self.key, "title": self.title, "line": self.line, "confidence": round(self.confidence, 4)}
+        """The SCHEMA.md form of the section (``span`` only when known)."""
+        out: dict[str, Any] = {"key": self.key, "title": self.title, "line": self.line, "confidence": round(self.confidence, 4)}
+        if self.span is not None:
+            out["span"] = [self.span[0], self.span[1]]
+        return out
 
 
 @dataclass(slots=True)

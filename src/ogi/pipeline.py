@@ -11,9 +11,11 @@ from ogi.context import detect
 from ogi.data import Document
 from ogi.decode import decode
 from ogi.errors import DocumentLoadError
+from ogi.metadata import annotate, record_fields
 from ogi.readers import read
 from ogi.segment import segment
 from ogi.taggers.base import Tagger
+from ogi.units import apply_units
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +27,8 @@ def process(doc: Document, tagger: Tagger) -> Document:
         detect(doc)
         tagger.tag([doc])
         decode(doc)
+        apply_units(doc.cells)  # numbers in one unit per column before the checks read them
+        annotate(doc)  # title, agency, published date, spans
         check(doc)
     except Exception as exc:  # an internal defect: keep the batch going, say what happened
         log.exception("internal error on %s", doc.path)
@@ -54,7 +58,7 @@ def failed_record(path: str, reason: str, model: dict[str, str]) -> dict[str, An
 
 
 def to_record(doc: Document, model: dict[str, str]) -> dict[str, Any]:
-    """The SCHEMA.md output record of a processed document."""
+    """The SCHEMA.md output record of a processed document (title, agency, published only when known)."""
     return {
         "id": doc.id,
         "path": doc.path,
@@ -62,6 +66,7 @@ def to_record(doc: Document, model: dict[str, str]) -> dict[str, Any]:
         "errors": list(doc.errors),
         "template": doc.template,
         "year": doc.year,
+        **record_fields(doc),
         "sections": [s.to_json() for s in doc.sections],
         "cells": {k: c.to_json() for k, c in doc.cells.items()},
         "checks": [c.to_json() for c in doc.checks],
