@@ -1,4 +1,4 @@
-"""CRF tagger: overfitting round trip, the shared tagger contract, and the user's retraining loop."""
+"""CRF tagger: overfitting round trip and the user's retraining loop (the shared contract: test_tagger_contract.py)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,6 @@ from typer.testing import CliRunner
 
 from ogi.annotations import read_annotations, write_annotations
 from ogi.cli.main import app
-from ogi.readers.text import document_from_text
-from ogi.segment import segment
-from ogi.context import detect
-from ogi.taggers import load_tagger
 from ogi.taggers.crf import CRFTagger, featurize
 from ogi.training.crf import prepare
 from ogi.training.config import CRFConfig
@@ -44,17 +40,6 @@ def test_crf_load_names_both_sides_of_a_feature_mismatch(tmp_path: Path) -> None
     (tmp_path / "meta.json").write_text(json.dumps({"type": "crf", "features_version": "0"}), encoding="utf-8")
     with pytest.raises(ModelLoadError, match=r"version '0'.*version '1'"):
         CRFTagger.load(tmp_path)
-
-
-@pytest.mark.parametrize("spec", ["rules", "crf", "crf:raw", "default"])
-def test_tagger_contract(spec: str) -> None:
-    """Every tagger: one tag per segment, scores in [0, 1], a source, and an empty document works."""
-    tagger = load_tagger(spec)
-    doc = detect(segment(document_from_text((ROOT / "seeds" / "004_9df3e7f9371227a8.txt").read_text(encoding="utf-8"), "s.txt", "s")))
-    empty = detect(segment(document_from_text("", "e.txt", "e")))
-    tags, etags = tagger.predict([doc, empty])
-    assert len(tags) == len(doc.segments) and etags == []
-    assert all(0.0 <= t.score <= 1.0 and t.source in ("rules", "crf", "transformer") for t in tags)
 
 
 def test_retraining_loop_as_a_user(tmp_path: Path) -> None:
