@@ -4,14 +4,39 @@ Blank cells count as 0 in an identity as long as at least one of its cells is pr
 no printed cell is ``not_assessable``). A placeholder ("/", "—", "无") or non-numeric text in any of its
 cells makes the identity ``not_assessable``: a placeholder is not a zero. Printed numbers are never
 changed to make a check pass.
+
+A failed check says in its ``detail`` whether a side involves a cell the decoder placed by arithmetic
+(``ambiguous: <keys>``) or a blank it read as 0 (``blank read as 0: <keys>``): such a failure may be the
+reading's, not the report's.
+
+Also here: ``prose_checks`` (the narrative's numbers against the cells, ``prose.<key>``) and
+``cross_year_checks`` (consecutive reports of one agency, ``cross_year.<key>``, over records).
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
 
 from ogi import schema
 from ogi.data import Check, Cell, Document
 
 _EPS = 1e-6
+
+
+def flag_note(ambiguous: Iterable[str], blank: Iterable[str]) -> str:
+    """The detail of a failed check naming ambiguous cells and blanks read as 0 ('' when neither)."""
+    def listed(keys: list[str]) -> str:
+        return ", ".join(keys[:6]) + (f", … (+{len(keys) - 6})" if len(keys) > 6 else "")
+
+    amb, blk = sorted(set(ambiguous)), sorted(set(blank))
+    parts = []
+    if amb:
+        parts.append("ambiguous: " + listed(amb))
+    if blk:
+        parts.append("blank read as 0: " + listed(blk))
+    return "; ".join(parts)
 
 
 def _sum_check(name: str, cells: dict[str, Cell], left_keys: list[str], right_keys: list[str]) -> Check:
@@ -25,7 +50,11 @@ def _sum_check(name: str, cells: dict[str, Cell], left_keys: list[str], right_ke
     left = sum(cells[k].number for k in left_keys if k in cells)  # type: ignore[misc]
     right = sum(cells[k].number for k in right_keys if k in cells)  # type: ignore[misc]
     left, right = _tidy(left), _tidy(right)
-    return Check(name, "pass" if abs(left - right) < _EPS else "fail", left, right)
+    if abs(left - right) < _EPS:
+        return Check(name, "pass", left, right)
+    keys = left_keys + right_keys
+    note = flag_note((c.key for c in involved if c.ambiguous), (k for k in keys if k not in cells))
+    return Check(name, "fail", left, right, note)
 
 
 def _tidy(x: float) -> float | int:
@@ -111,6 +140,184 @@ def structure_checks(doc: Document) -> list[Check]:
     return out
 
 
+# ---------------------------------------------------------------------------------------------
+# The narrative against the tables
+# ---------------------------------------------------------------------------------------------
+
+_N = r"(\d+)"
+_APPLY = r"(?:政府信息公开|依申请公开|信息公开)?(?:的)?申请"
+# (cell key or a verb-dependent choice, pattern); the text is searched with all whitespace removed
+# (PDF text wraps sentences and puts spaces around digits).
+PROSE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("t3.new_received.total", re.compile(rf"(?:新?收到|受理|接收|接到|新收){_APPLY}(?:共|总计|合计)?{_N}件")),
+    ("t3.carried_over.total", re.compile(rf"上一?年(?:度)?结转(?:的)?{_APPLY}?(?:共)?{_N}件")),
+    ("t3.total_processed.total", re.compile(rf"(?:办理|办结|答复|处理)(?:了)?{_APPLY}?(?:共)?{_N}件")),
+    ("t3.carried_forward.total", re.compile(rf"结转(?:至|到)?下一?年(?:度)?(?:继续办理)?(?:的)?(?:申请)?{_N}件")),
+    ("t3.new_received.natural_person", re.compile(rf"(?:其中)?自然人(?:提出)?(?:的)?申请{_N}件")),
+    ("normative_docs", re.compile(rf"(主动公开|制发|印发|新制作|出台|发布)(?:了)?(?:各类)?(?:行政)?规范性文件(?:共)?{_N}件")),
+    ("t4.review.total", re.compile(rf"(?:政府信息公开|信息公开)(?:工作)?(?:的)?行政复议(?:案件|申请)?(?:共)?{_N}(?:件|起)")),
+)
+_NEW_VERBS_2019 = ("制发", "印发", "新制作", "出台")
+
+
+def _prose_key(key: str, verb: str | None, template: str) -> str:
+    """The cell a narrative number speaks of (规范性文件: by template and verb)."""
+    if key != "normative_docs":
+        return key
+    if template == "2021":
+        return "t2.art20_1.normative_docs.issued"
+    return "t2.art20_1.normative_docs." + ("new_made" if verb in _NEW_VERBS_2019 else "new_published")
+
+
+def prose_checks(doc: Document) -> list[Check]:
+    """The narrative's numbers against the cells, one ``prose.<cell key>`` check per statement kind.
+
+    Only the first statement of each kind counts. A received count that equals 本年新收 + 上年结转 (some
+    reports count the carried-over requests as received) passes, the detail says so. A statement whose
+    cell is blank in a printed table is compared with 0 and flagged; with no such table it is
+    ``not_assessable``.
+    """
+    if doc.template not in ("2019", "2021"):
+        return []
+    text = re.sub(r"\s+", "", doc.text)
+    cells = doc.cells
+    out: list[Check] = []
+    seen: set[str] = set()
+    for kind, pattern in PROSE_PATTERNS:
+        m = pattern.search(text)
+        if not m:
+            continue
+        verb = m.group(1) if kind == "normative_docs" else None
+        key = _prose_key(kind, verb, doc.template)
+        if key in seen:
+            continue
+        seen.add(key)
+        said = int(m.group(m.lastindex or 1))
+        quote = m.group(0)
+        name = f"prose.{key}"
+        cell = cells.get(key)
+        table = key.split(".", 1)[0] + "."
+        if cell is None and not any(k.startswith(table) for k in cells):
+            out.append(Check(name, "not_assessable", said, None, f"{quote}: no table {table[:-1]}"))
+            continue
+        if cell is not None and cell.number is None:
+            out.append(Check(name, "not_assessable", said, None, f"{quote}: cell printed {cell.value!r}"))
+            continue
+        printed = cell.number if cell is not None else 0
+        if abs(said - printed) < _EPS:
+            out.append(Check(name, "pass", said, _tidy(printed), quote))
+            continue
+        if key.startswith("t3.new_received."):
+            carried = cells.get(key.replace("new_received", "carried_over"))
+            if carried is not None and carried.number is not None and abs(said - printed - carried.number) < _EPS:
+                out.append(Check(name, "pass", said, _tidy(printed), f"{quote} (= 本年新收 + 上年结转)"))
+                continue
+        note = flag_note([key] if cell is not None and cell.ambiguous else [], [] if cell is not None else [key])
+        out.append(Check(name, "fail", said, _tidy(printed), quote + (f"; {note}" if note else "")))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Across years: consecutive reports of one agency (over records, not documents)
+# ---------------------------------------------------------------------------------------------
+
+def agency_key(rec: dict[str, Any]) -> str | None:
+    """What groups a record with its other years: the body its title names, else its ``agency``.
+
+    The title's body is preferred because the page's 发布机构 may name the office that posted it one year
+    and the body itself another (平潭综合实验区管委会办公室 / 平潭综合实验区).
+    """
+    from ogi.metadata import agency_from_title
+
+    title = rec.get("title")
+    name = agency_from_title(title) if title else None
+    name = name or rec.get("agency")
+    return re.sub(r"\s+", "", name) if name else None
+
+
+def _pairs(template: str, prev_template: str) -> list[tuple[str, list[str], list[str], list[str]]]:
+    """(name key, this year's keys, last year's keys added, last year's keys) of each cross-year identity."""
+    out: list[tuple[str, list[str], list[str], list[str]]] = []
+    for col in schema.T3_COL_KEYS:
+        out.append((f"t3.carried_over.{col}", [f"t3.carried_over.{col}"], [f"t3.carried_forward.{col}"], []))
+    if template == "2019" and prev_template == "2019":
+        for b, rows in schema.t2_layout("2019"):
+            if "prev_count" not in b.cols["2019"]:
+                continue
+            for r in rows:
+                base = f"t2.{b.key}.{r.key}"
+                out.append((f"{base}.prev_count", [f"{base}.prev_count"], [f"{base}.prev_count", f"{base}.change"], []))
+    return out
+
+
+def _side(cells: dict[str, Any], keys: list[str]) -> tuple[float | int | None, list[str], list[str], str]:
+    """(sum, ambiguous keys, blank keys, why not assessable) of one side's cells in a record."""
+    total: float = 0
+    amb: list[str] = []
+    blank: list[str] = []
+    for k in keys:
+        c = cells.get(k)
+        if c is None:
+            table = k.split(".", 2)[0] + "." + (k.split(".", 2)[1] + "." if k.startswith("t2.") else "")
+            if not any(x.startswith(table) for x in cells):
+                return None, [], [], f"no {table[:-1]} printed"
+            blank.append(k)
+            continue
+        if c.get("number") is None:
+            return None, [], [], f"{k} printed {c.get('value')!r}"
+        total += c["number"]
+        if c.get("ambiguous"):
+            amb.append(k)
+    return _tidy(total), amb, blank, ""
+
+
+def cross_year_checks(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Checks between the reports of one agency in consecutive years.
+
+    Per table-3 column: this year's 上年结转 = last year's 结转下年度继续办理 (``cross_year.t3.carried_over.<col>``);
+    between two 2019-template reports, per table-2 row: this year's 上一年项目数量 = last year's 上一年项目数量
+    + 本年增/减 (``cross_year.t2.<item>.<row>.prev_count``). Each check is a dict with ``name``, ``status``,
+    ``left`` (this year), ``right`` (last year), ``id`` and ``previous_id`` (both reports), ``agency``,
+    ``year``, ``previous_year``, ``ambiguous`` / ``blank`` (a side involves an ambiguous cell / a blank read
+    as 0) and ``detail``. Pairs where neither side printed a cell are left out; a failed record or one with
+    no year or agency takes no part; when an agency has two reports for one year, the first is used.
+    """
+    by_agency: dict[str, dict[int, dict[str, Any]]] = {}
+    for rec in records:
+        key = agency_key(rec)
+        year = rec.get("year")
+        if rec.get("status") == "failed" or not key or not isinstance(year, int):
+            continue
+        by_agency.setdefault(key, {}).setdefault(year, rec)
+    out: list[dict[str, Any]] = []
+    for agency in sorted(by_agency):
+        years = by_agency[agency]
+        for year in sorted(years):
+            prev = years.get(year - 1)
+            if prev is None:
+                continue
+            cur = years[year]
+            ccells, pcells = cur.get("cells") or {}, prev.get("cells") or {}
+            for name, this_keys, last_keys, _ in _pairs(str(cur.get("template")), str(prev.get("template"))):
+                if not any(k in ccells for k in this_keys) and not any(k in pcells for k in last_keys):
+                    continue
+                left, lamb, lblank, lwhy = _side(ccells, this_keys)
+                right, ramb, rblank, rwhy = _side(pcells, last_keys)
+                base = {
+                    "name": f"cross_year.{name}", "id": cur.get("id"), "previous_id": prev.get("id"),
+                    "agency": agency, "year": year, "previous_year": year - 1, "left": left, "right": right,
+                }
+                if lwhy or rwhy:
+                    out.append({**base, "status": "not_assessable", "ambiguous": False, "blank": False,
+                                "detail": "; ".join(x for x in (lwhy, rwhy) if x)})
+                    continue
+                ok = abs(left - right) < _EPS  # type: ignore[operator]
+                amb, blank = lamb + ramb, lblank + rblank
+                out.append({**base, "status": "pass" if ok else "fail", "ambiguous": bool(amb), "blank": bool(blank),
+                            "detail": "" if ok else flag_note(amb, blank)})
+    return out
+
+
 def check(doc: Document) -> Document:
     """Fill ``doc.checks``; returns the document."""
     checks: list[Check] = []
@@ -119,5 +326,6 @@ def check(doc: Document) -> Document:
         checks += table3_checks(doc)
         checks += table4_checks(doc)
     checks += value_checks(doc)
+    checks += prose_checks(doc)
     doc.checks = checks
     return doc
