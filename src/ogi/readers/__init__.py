@@ -9,7 +9,8 @@ from ogi.errors import DocumentLoadError, UnsupportedFormatError
 
 MAX_BYTES = 50 * 1024 * 1024  # larger inputs are refused before reading (memory stays bounded)
 
-TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+TEXT_SUFFIXES = {".txt", ".text", ""}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
 
 
@@ -47,6 +48,10 @@ def read(path: str | Path) -> Document:
 
         return read_docx(p)
     data = p.read_bytes()
+    if suffix in MARKDOWN_SUFFIXES and not _looks_like_html(data):
+        from ogi.readers.markdown import read_markdown
+
+        return read_markdown(p, data)
     if suffix in HTML_SUFFIXES or _looks_like_html(data):
         from ogi.readers.html import read_html
 

@@ -4,8 +4,14 @@ Per page, words are grouped into rows by their ``top`` (tolerance ~3 pt); within
 than ~1.5 char widths starts a new cell. A row of two or more cells is rendered as cells joined by
 " | ", others as a plain line. Page headers/footers (text repeating at the same y on most pages,
 page numbers such as "- 3 -", "第 3 页", "3/12" or a bare number in the margin) are removed, and
-one-character-per-line vertical labels are rejoined into one cell. PDF positions do not keep blank
-cells, so ``meta["grid"]`` is False. ``raw`` is the rendered text; ``line_map`` counts its lines.
+one-character-per-line vertical labels are rejoined into one cell.
+
+Where the PDF draws cell borders (Word/WPS exports do), pdfplumber's ruled-table finder gives the
+cells themselves: a row of two or more bordered cells is rendered with every cell, blank ones as
+empty strings, so a blank cell keeps its column; a merged cell's text sits in its top-left slot (a
+vertical group label read top to bottom). Words inside such cells are not clustered again. Word
+positions alone do not keep blank cells, so ``meta["grid"]`` is True only when every tabular row of
+the document came from bordered cells. ``raw`` is the rendered text; ``line_map`` counts its lines.
 """
 
 from __future__ import annotations
@@ -17,12 +23,15 @@ from pathlib import Path
 
 from ogi.data import Document
 from ogi.errors import DocumentLoadError
-from ogi.readers.html import CELL_SEP, Line, build_document, clean_cell, is_cjk
+from ogi.readers.html import CELL_SEP, Line, build_document, clean_cell, is_cjk, join_broken
 
 MAX_PAGES = 500
+RULED = True  # read bordered tables cell by cell (False: word positions only, for comparison)
 MAX_CHARS = 5_000_000
 ROW_TOLERANCE = 3.0  # pt: words whose tops differ by at most this share a row
+CENTRE_TOLERANCE = 0.36  # ... or by this fraction of the line height, whichever is larger
 CELL_GAP = 1.5  # a gap wider than this many char widths starts a new cell
+LABEL_PITCH = 1.8  # label lines of one cell lie at most this many line heights apart
 MARGIN_TOP = 0.10  # fraction of the page height where headers live
 MARGIN_BOTTOM = 0.86  # a row whose bottom lies below this fraction is in the footer zone
 
@@ -51,6 +60,7 @@ class _Row:
     top: float
     bottom: float
     cells: list[_Cell] = field(default_factory=list)
+    ruled: bool = False  # cells from drawn borders: empty cells are real blanks and are kept
 
     @property
     def text(self) -> str:
@@ -67,16 +77,27 @@ def _joiner(left: str, right: str) -> str:
 
 
 def _page_rows(words: list[dict]) -> list[_Row]:
-    """Cluster words into rows by ``top``, then split each row into cells at wide gaps."""
+    """Cluster words into rows by their vertical centre, then split each row into cells at wide gaps.
+
+    Centres, not tops: digits and CJK text of one table row often come in different fonts whose
+    boxes differ in height, so their tops differ by more than the tolerance while both are centred
+    in the cell.
+    """
     clusters: list[list[dict]] = []
-    anchors: list[float] = []
-    for w in sorted(words, key=lambda w: (float(w["top"]), float(w["x0"]))):
-        top = float(w["top"])
-        if clusters and abs(top - anchors[-1]) <= ROW_TOLERANCE:
-            clusters[-1].append(w)
-        else:
-            clusters.append([w])
-            anchors.append(top)
+    anchors: list[tuple[float, float]] = []  # (centre, height) of each cluster's first word
+
+    def centre(w: dict) -> float:
+        return (float(w["top"]) + float(w["bottom"])) / 2
+
+    for w in sorted(words, key=lambda w: (centre(w), float(w["x0"]))):
+        c, h = centre(w), float(w["bottom"]) - float(w["top"])
+        if clusters:
+            tol = max(ROW_TOLERANCE, CENTRE_TOLERANCE * min(h, anchors[-1][1]))
+            if abs(c - anchors[-1][0]) <= tol:
+                clusters[-1].append(w)
+                continue
+        clusters.append([w])
+        anchors.append((c, h))
     rows: list[_Row] = []
     for cluster in clusters:
         cluster.sort(key=lambda w: float(w["x0"]))
@@ -99,6 +120,108 @@ def _page_rows(words: list[dict]) -> list[_Row]:
             prev = w
         rows.append(_Row(min(c.top for c in cells), max(c.bottom for c in cells), cells))
     return rows
+
+
+_VALUE = re.compile(r"^(?:[-+]?\d[\d,]*(?:\.\d+)?(?:万元|元|%)?|/|-|—|－|无)$")
+
+
+def _is_value(text: str) -> bool:
+    return bool(_VALUE.match(text.strip()))
+
+
+def _centre(row: _Row) -> float:
+    return (row.top + row.bottom) / 2
+
+
+def _label_line(row: _Row, values_x0: float) -> bool:
+    """A line of label text only, lying left of a row's first value (a wrapped label's line)."""
+    return bool(row.cells) and not any(_is_value(c.text) for c in row.cells) and row.cells[-1].x1 < values_x0
+
+
+def _overlaps(row: _Row, span: tuple[float, float]) -> bool:
+    """The row's text overlaps the x range ``span`` (lines of one label column)."""
+    return row.cells[0].x0 < span[1] and row.cells[-1].x1 > span[0]
+
+
+def _wrap_labels(rows: list[_Row]) -> list[_Row]:
+    """Give rows of numbers the label lines wrapped around them (numbers print at a cell's centre).
+
+    A label over two lines leaves its numbers on a line of their own between them; over three, the
+    middle line shares the numbers' row and the others lie above and below. Around each row of
+    values, label lines at the same x are taken pairwise, one above and one below, while the block
+    they make stays centred on the values (within ``CENTRE_TOLERANCE`` of a line height) and each
+    is within ``LABEL_PITCH`` line heights of the block. Bare rows are served first, so a labelled
+    row never takes the lines of a bare neighbour.
+    """
+    taken: set[int] = set()
+    plan: dict[int, tuple[list[int], list[int]]] = {}  # value row → (lines above, lines below)
+    order = sorted(
+        (k for k, r in enumerate(rows) if sum(_is_value(c.text) for c in r.cells) >= 1),
+        key=lambda k: any(not _is_value(c.text) for c in rows[k].cells),  # bare rows first
+    )
+    for k in order:
+        row = rows[k]
+        values = [c for c in row.cells if _is_value(c.text)]
+        labels = [c for c in row.cells if not _is_value(c.text)]
+        x0v = min(c.x0 for c in values)
+        if labels and max(c.x1 for c in labels) > x0v:
+            continue  # text among the values: not a label-then-values row
+        h = max(4.0, min(c.bottom - c.top for c in row.cells))
+        lo, hi = (min(c.top for c in labels), max(c.bottom for c in labels)) if labels else (None, None)
+        lx = (labels[0].x0, labels[-1].x1) if labels else None  # the label column's x range
+        above: list[int] = []
+        below: list[int] = []
+        a, b = k - 1, k + 1
+        while True:
+            while a >= 0 and (a in taken or not _label_line(rows[a], x0v) or (lx is not None and not _overlaps(rows[a], lx))):
+                if a in taken or not _label_line(rows[a], x0v):
+                    a = -1
+                    break
+                a -= 1  # a line at another x (a group label column): look past it
+            while b < len(rows) and (b in taken or not _label_line(rows[b], x0v) or (lx is not None and not _overlaps(rows[b], lx))):
+                if b in taken or not _label_line(rows[b], x0v):
+                    b = len(rows)
+                    break
+                b += 1
+            if a < 0 or b >= len(rows):
+                break
+            up, down = rows[a], rows[b]
+            if lx is None and not _overlaps(down, (up.cells[0].x0, up.cells[-1].x1)):
+                break
+            top = min(up.top, lo if lo is not None else up.top)
+            bottom = max(down.bottom, hi if hi is not None else down.bottom)
+            edge_up = lo if lo is not None else _centre(row)
+            edge_down = hi if hi is not None else _centre(row)
+            if edge_up - up.bottom > LABEL_PITCH * h or down.top - edge_down > LABEL_PITCH * h:
+                break
+            if abs((top + bottom) / 2 - _centre(row)) > max(ROW_TOLERANCE, CENTRE_TOLERANCE * 2 * h):
+                break
+            above.insert(0, a)
+            below.append(b)
+            taken.update((a, b))
+            lo, hi = top, bottom
+            lx = (min(up.cells[0].x0, down.cells[0].x0, lx[0] if lx else 1e9), max(up.cells[-1].x1, down.cells[-1].x1, lx[1] if lx else -1e9))
+            a, b = a - 1, b + 1
+        if above:
+            plan[k] = (above, below)
+            taken.add(k)
+    if not plan:
+        return rows
+    out: list[_Row] = []
+    for k, row in enumerate(rows):
+        if k in taken and k not in plan:
+            continue
+        if k in plan:
+            above, below = plan[k]
+            labels = [c for c in row.cells if not _is_value(c.text)]
+            values = [c for c in row.cells if _is_value(c.text)]
+            parts = [rows[i].text for i in above] + [c.text for c in labels] + [rows[i].text for i in below]
+            first = rows[above[0]].cells[0]
+            label = _Cell(first.x0, max(c.x1 for i in above + below for c in rows[i].cells), rows[above[0]].top,
+                          rows[below[-1]].bottom, join_broken(parts))
+            row = _Row(row.top, row.bottom, [label] + values)
+        out.append(row)
+    return out
 
 
 def _is_single_cjk(text: str) -> bool:
@@ -155,6 +278,57 @@ def _rejoin_vertical(rows: list[_Row]) -> list[_Row]:
     return out
 
 
+_CJK_SPACE = re.compile(r"(?<=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f])[ \t]+(?=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f])")
+
+
+def _ruled_text(text: str | None) -> str:
+    """A bordered cell's text on one line: wrapped lines rejoined, spaces between CJK chars dropped."""
+    if not text:
+        return ""
+    return _CJK_SPACE.sub("", join_broken(text.split("\n")))
+
+
+def _ruled_rows(page) -> tuple[list[_Row], list[tuple[float, float, float, float]]]:  # noqa: ANN001
+    """Rows of two or more bordered cells on a page, and the boxes of their cells.
+
+    pdfplumber also frames runs of prose when a page draws a box per text line: a "row" with one
+    cell is such a line, not a table row, and is left to the word clustering.
+    """
+    try:
+        tables = page.find_tables()
+    except Exception:  # noqa: BLE001 - a malformed drawing must not lose the page's text
+        return [], []
+    rows: list[_Row] = []
+    boxes: list[tuple[float, float, float, float]] = []
+    for table in tables:
+        try:
+            texts = table.extract()
+        except Exception:  # noqa: BLE001
+            continue
+        for row, cells_text in zip(table.rows, texts):
+            present = [c for c in row.cells if c is not None]
+            if len(present) < 2:
+                continue
+            cells: list[_Cell] = []
+            for bbox, text in zip(row.cells, cells_text):
+                if bbox is None:
+                    cells.append(_Cell(0.0, 0.0, 0.0, 0.0, ""))  # covered by a merged cell
+                    continue
+                x0, top, x1, bottom = (float(v) for v in bbox)
+                cells.append(_Cell(x0, x1, top, bottom, _ruled_text(text)))
+                boxes.append((x0, top, x1, bottom))
+            tops = [float(c[1]) for c in present]
+            bottoms = [float(c[3]) for c in present]
+            rows.append(_Row(min(tops), max(bottoms), cells, ruled=True))
+    return rows, boxes
+
+
+def _inside(word: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
+    cx = (float(word["x0"]) + float(word["x1"])) / 2
+    cy = (float(word["top"]) + float(word["bottom"])) / 2
+    return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+
 def _furniture_key(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
 
@@ -201,6 +375,7 @@ def read_pdf(path: Path) -> Document:
     if b"%PDF" not in head:
         raise DocumentLoadError(str(path), "corrupt PDF: no %PDF header")
     pages: list[tuple[float, list[_Row]]] = []
+    ruled_pages: list[list[_Row]] = []
     n_chars = 0
     truncated = False
     try:
@@ -210,7 +385,10 @@ def read_pdf(path: Path) -> Document:
                 raise DocumentLoadError(str(path), "corrupt PDF: no pages")
             for page in all_pages[:MAX_PAGES]:
                 words = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=1.5)
-                pages.append((float(page.height), _page_rows(words)))
+                ruled, boxes = _ruled_rows(page) if words and RULED else ([], [])
+                ruled_pages.append(ruled)
+                free = [w for w in words if not _inside(w, boxes)] if boxes else words
+                pages.append((float(page.height), _page_rows(free)))
                 n_chars += sum(len(w["text"]) for w in words)
                 page.close()
                 if n_chars > MAX_CHARS:
@@ -228,19 +406,31 @@ def read_pdf(path: Path) -> Document:
         raise DocumentLoadError(str(path), "scanned PDF without a text layer; run OCR first")
     cleaned = _remove_furniture(pages)
     lines: list[Line] = []
-    for rows in cleaned:
-        for row in _rejoin_vertical(rows):
+    loose_table_rows = 0  # tabular rows whose blank cells the positions lost
+    n_ruled = 0
+    for rows, ruled in zip(cleaned, ruled_pages):
+        merged = sorted(_wrap_labels(_rejoin_vertical(rows)) + ruled, key=lambda r: r.top)
+        for row in merged:
             cells = [clean_cell(c.text) for c in row.cells]
-            cells = [c for c in cells if c]
-            if not cells:
-                continue
+            if row.ruled:
+                if not any(cells):
+                    continue
+                n_ruled += 1
+            else:
+                cells = [c for c in cells if c]
+                if not cells:
+                    continue
+                if len(cells) >= 2 and any(re.fullmatch(r"[-+]?\d[\d,.]*", c) for c in cells):
+                    loose_table_rows += 1
             line = Line(len(lines) + 1)
             line.add(CELL_SEP.join(cells), 0)
             lines.append(line)
     if not lines:
         raise DocumentLoadError(str(path), "PDF text layer holds only page furniture (headers, page numbers)")
-    doc = build_document(lines, raw=None, path=str(path), doc_id=path.stem, fmt="pdf", grid=False)
+    grid = n_ruled > 0 and loose_table_rows == 0
+    doc = build_document(lines, raw=None, path=str(path), doc_id=path.stem, fmt="pdf", grid=grid)
     doc.meta["pages"] = n_total
+    doc.meta["ruled_rows"] = n_ruled
     if truncated or n_total > MAX_PAGES:
         doc.meta["truncated"] = True
         doc.errors.append(f"PDF truncated: read {len(pages)} of {n_total} pages")
