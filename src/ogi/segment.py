@@ -141,6 +141,66 @@ def _cut_at(line: str, base: int, heads: list[tuple[int, int]]) -> list[tuple[st
     return out
 
 
+_LABEL_MAX = 40  # longer lines are prose, never a piece of a split label
+_BLOCK_PREFIX = re.compile(r"第?二十条第?[(（]?$|第?二十条第?[(（][一五六八九]?[)）]?$|第?二十条第?[一五六八九][)）]?$")
+
+
+def _known(text: str) -> float:
+    """How well a short text matches a known heading or label of the templates (0–1)."""
+    from ogi import schema
+
+    n, title = schema.section_numeral(text)
+    score = schema.section_title_similarity(title)[1] if n is not None else 0.0
+    if schema.match_block(text):
+        return 1.0
+    return max(score, schema.match_label(text)[1])
+
+
+def split_label_lines(lines: list[str], li: int) -> int:
+    """How many lines after ``lines[li]`` continue a label, heading or item header that a cell-per-line
+    rendering split ("一、总" / "体情况", "第二十条第" / "（" / "一" / "）" / "项"); 0 when none.
+
+    Consecutive lines only (a blank or "|" line between two lines separates cells). A table-2 item
+    header is joined while its pieces stay a prefix of "第二十条第（X）项"; other lines are joined when
+    the join is a known heading or label (score ≥ 0.9) and the first line alone is not (< 0.85).
+    """
+    first = lines[li].strip()
+    if not first or len(first) > _LABEL_MAX or "|" in first or is_number(first):
+        return 0
+
+    def usable(k: int) -> str:
+        if k >= len(lines):
+            return ""
+        t = lines[k].strip()
+        return "" if not t or "|" in t or len(t) > _LABEL_MAX else t
+
+    if "二十条" in first and not _BLOCK_MATCH(first):
+        acc = first
+        for k in range(li + 1, min(li + 6, len(lines))):
+            t = usable(k)
+            if not t or len(t) > 3:
+                return 0
+            acc += t
+            if _BLOCK_MATCH(acc):
+                return k - li
+            if not _BLOCK_PREFIX.search(acc):
+                return 0
+        return 0
+    nxt = usable(li + 1)
+    if not nxt or is_number(nxt) or _NUMBERING_TOKEN.match(nxt) or re.match(r"^[(（]?[一二三四五六七八九十\d]{1,2}[)）、.．]", nxt):
+        return 0
+    if _known(first) >= 0.85:
+        return 0
+    both = _known(first + nxt)
+    return 1 if both >= 0.9 and both > _known(nxt) + 0.05 else 0
+
+
+def _BLOCK_MATCH(text: str) -> bool:  # noqa: N802 - reads as the regex it wraps
+    from ogi import schema
+
+    return bool(schema.match_block(text))
+
+
 def segment(doc: Document) -> Document:
     """Fill ``doc.segments`` from ``doc.text``; returns the same document."""
     segs: list[Segment] = []
@@ -164,9 +224,13 @@ def segment(doc: Document) -> Document:
         vertical.clear()
         blank_before = False
 
+    skip = 0  # lines already joined into a label split over lines
     for li, line in enumerate(lines):
         lstart = pos
         pos += len(line) + 1
+        if skip:
+            skip -= 1
+            continue
         stripped = line.strip()
         if not stripped:
             flush_vertical()
@@ -181,6 +245,20 @@ def segment(doc: Document) -> Document:
             lead += md.end()
             stripped = stripped[md.end() :]
         body_start = lstart + lead
+        n_join = 0 if grid else split_label_lines(lines, li)
+        if n_join:
+            flush_vertical()
+            joined, end = stripped, body_start + len(stripped)
+            nxt = pos
+            for k in range(1, n_join + 1):
+                part = lines[li + k]
+                joined += part.strip()
+                end = nxt + len(part) - len(part.lstrip()) + len(part.strip())
+                nxt += len(part) + 1
+            segs.append(Segment(joined, body_start, end, li, "text", sep="joined", blank_before=blank_before))
+            blank_before = False
+            skip = n_join
+            continue
         if _CJK1.match(stripped):
             # a run of single CJK characters on consecutive lines is a vertical label
             vertical.append((stripped, body_start, body_start + 1, li))

@@ -42,6 +42,7 @@ class RuleState:
         self.nvals = 0
         self.t3_rows = False
         self.t4_vals = 0
+        self.last_val_line = -2  # line of the current row's last value (cell-per-line layouts)
         self.sec_offset: int | None = None  # printed numeral minus section number, once a report renumbered
 
 
@@ -174,19 +175,28 @@ class RuleTagger(Tagger):
         return None
 
     @staticmethod
-    def _row_value(st: RuleState, table: str, cols: tuple[str, ...]) -> tuple[str, float]:
-        """The next value of the current row, labelled with the column its position names."""
+    def _row_value(st: RuleState, table: str, cols: tuple[str, ...], seg: Segment | None = None) -> tuple[str, float]:
+        """The next value of the current row, labelled with the column its position names.
+
+        A value past the last column, alone on the line right after the row's previous value, may be
+        the second half of a number a cell-per-line rendering wrapped ("1" / "208"): it stays in the
+        row (labelled as the last column) for the decoder's arithmetic to rejoin or drop.
+        """
         if not st.row:
             return "O", 0.6
+        line = seg.line if seg is not None and seg.sep == "line" else -2
+        prev, st.last_val_line = st.last_val_line, line
         if st.nvals < len(cols):
             col = cols[st.nvals]
             st.nvals += 1
             return f"VAL.{table}.{col}", 0.9
+        if line >= 0 and prev == line - 1 and seg is not None and re.fullmatch(r"\d{1,4}", seg.text):
+            return f"VAL.{table}.{cols[-1]}", 0.55
         return "O", 0.5
 
     def _t2(self, seg: Segment, st: RuleState) -> tuple[str, float]:
         if seg.kind == "num":
-            return self._row_value(st, "t2", schema.t2_cols(st.block, st.template))
+            return self._row_value(st, "t2", schema.t2_cols(st.block, st.template), seg)
         s = schema.squash(seg.text)
         if s == "信息内容":
             return "HDR", 0.95
@@ -201,7 +211,7 @@ class RuleTagger(Tagger):
 
     def _t3(self, seg: Segment, st: RuleState) -> tuple[str, float]:
         if seg.kind == "num":
-            return self._row_value(st, "t3", schema.T3_COL_KEYS)
+            return self._row_value(st, "t3", schema.T3_COL_KEYS, seg)
         text = seg.text
         s = schema.squash(text)
         if _is_group_heading(text, st.template) or _NUM_HEAD.match(text.strip()) or s in ("法人或其他组织", "申请人情况"):

@@ -1,0 +1,130 @@
+"""Numbers a cell-per-line rendering split over two lines ("1" / "62" is 162), rejoined by arithmetic.
+
+A crawler that prints a Word table one cell per line also prints each line *inside* a cell on its
+own line, so a number wrapped in a narrow column arrives as two numbers. Only the tables' arithmetic
+tells a wrapped number from two cells. For a row whose values are bare integers on consecutive lines:
+
+* more values than columns: some neighbours must be joined; every way of joining is tried (at most
+  ``MAX_JOINS`` joins) and the one whose row identity holds wins (table 3: the six applicant columns
+  sum to 总计; table 4: each group's parts sum to its total); without an identity (table 2) the
+  fewest joins in reading order;
+* as many values as columns or fewer: a join is made only when the row's identity fails as printed
+  and holds after the join, with no other join doing the same.
+
+The search is bounded: at most ``MAX_JOINS`` joins among at most ``MAX_VALUES`` values.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import TYPE_CHECKING
+
+from ogi.data import Segment, Tag
+
+if TYPE_CHECKING:
+    from ogi.decode import RowGroup
+
+MAX_JOINS = 2
+MAX_VALUES = 24
+_PIECE = re.compile(r"^\d{1,4}$")
+
+
+def _joinable(a: Segment, b: Segment) -> bool:
+    """Two values that may be the halves of one wrapped number."""
+    return (
+        a.sep == "line"
+        and b.sep == "line"
+        and b.line == a.line + 1
+        and bool(_PIECE.match(a.text) and _PIECE.match(b.text))
+        and not a.text.startswith("0")
+    )
+
+
+def _join(values: list[tuple[Segment, Tag]], at: tuple[int, ...]) -> list[tuple[Segment, Tag]]:
+    """The values with each value at an index of ``at`` joined to the one after it."""
+    out: list[tuple[Segment, Tag]] = []
+    skip = set(at)
+    i = 0
+    while i < len(values):
+        seg, tag = values[i]
+        if i in skip:
+            nxt = values[i + 1][0]
+            seg = Segment(seg.text + nxt.text, seg.start, nxt.end, seg.line, "num", sep="line", blank_before=seg.blank_before)
+            i += 1
+        out.append((seg, tag))
+        i += 1
+    return out
+
+
+def _identity_holds(table: str, numbers: list[int], ncols: int) -> bool | None:
+    """Whether some order-preserving placement of the numbers satisfies the row's identity; None when
+    the table has no row identity."""
+    k = len(numbers)
+    if k > ncols:
+        return False
+    if table == "t3":
+        # total is the last column; the others are some of the six applicant columns
+        for combo in itertools.combinations(range(ncols), k):
+            assign = dict(zip(combo, numbers, strict=True))
+            if sum(v for c, v in assign.items() if c != ncols - 1) == assign.get(ncols - 1, 0) and (ncols - 1) in assign:
+                return True
+        return False
+    if table == "t4":
+        # three groups of five (four parts and a total), values in order
+        return _t4_holds(numbers)
+    return None
+
+
+def _t4_holds(numbers: list[int]) -> bool:
+    k = len(numbers)
+    if k == 15:
+        return all(sum(numbers[g * 5 : g * 5 + 4]) == numbers[g * 5 + 4] for g in range(3))
+    if k < 3:
+        return False
+    # blanks lost: each group keeps its total as its last value (a group printed entirely is enough)
+    for a in range(1, k - 1):
+        for b in range(a + 1, k):
+            groups = (numbers[:a], numbers[a:b], numbers[b:])
+            if all(1 <= len(g) <= 5 and sum(g[:-1]) == g[-1] for g in groups):
+                return True
+    return False
+
+
+def merge_split_numbers(group: RowGroup, ncols: int) -> bool:
+    """Rejoin a row's numbers that a cell-per-line rendering split over two lines (in place);
+    returns True when the row was changed."""
+    values = group.values
+    k = len(values)
+    if k < 2 or k > MAX_VALUES or group.table not in ("t2", "t3", "t4"):
+        return False
+    spots = [i for i in range(k - 1) if _joinable(values[i][0], values[i + 1][0])]
+    if not spots:
+        return False
+    numbers = [int(s.text) if s.text.isdigit() else None for s, _ in values]
+    if any(n is None for n in numbers):
+        return False
+
+    def joined_numbers(at: tuple[int, ...]) -> list[int]:
+        return [int(s.text) for s, _ in _join(values, at)]
+
+    need = max(0, k - ncols)
+    if need > MAX_JOINS:
+        return False
+    if need == 0 and _identity_holds(group.table, [int(n) for n in numbers if n is not None], ncols) is not False:
+        return False  # as printed the row adds up (or has nothing to add up): leave it
+    for m in range(max(need, 1), MAX_JOINS + 1):
+        fits = [
+            at
+            for at in itertools.combinations(spots, m)
+            if all(b - a > 1 for a, b in itertools.pairwise(at))
+            and _identity_holds(group.table, joined_numbers(at), ncols) is not False
+        ]
+        if group.table == "t2":
+            fits = fits[:1] if need else []  # no identity: join only what the column count forces
+        if len(fits) == 1 or (fits and need):
+            group.values = _join(values, fits[0])
+            return True
+        if fits:
+            return False  # several joins fit equally: leave the row as printed
+    return False

@@ -1,0 +1,242 @@
+"""Real-report layout families, each built from scratch with invented agencies and numbers.
+
+* cell-per-line crawler renderings of Word tables: headings and table-2 item headers split over
+  lines, a number split across two lines (settled by the arithmetic), runs of identical consecutive
+  lines collapsed into one, "+1"/"−1" changes, amounts with 元, CRLF line ends, site junk at the end;
+* a lined legacy 统计表 with 计量单位 and 历年累计 columns (only the year column is a cell);
+* a report with sections and no table (success, zero cells);
+* a template part renumbered 一..三 after a narrative numbered 一..六.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ogi.pipeline import tag_path
+from ogi.schema import T3_COL_KEYS
+from ogi.taggers import load_tagger
+
+MODELS = ("default", "rules")
+
+# Table 3 of an invented county bureau (2021 template); every identity holds.
+T3 = [
+    ("一、本年新收政府信息公开申请数量", "162 3 0 0 1 0 166"),
+    ("二、上年结转政府信息公开申请数量", "4 0 0 0 0 0 4"),
+    ("三、本年度办理结果", ""),
+    ("（一）予以公开", "70 1 0 0 0 0 71"),
+    ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "12 0 0 0 0 0 12"),
+    ("（三）不予公开", ""),
+    ("1.属于国家秘密", "0 0 0 0 0 0 0"),
+    ("2.其他法律行政法规禁止公开", "0 0 0 0 0 0 0"),
+    ("3.危及“三安全一稳定”", "0 0 0 0 0 0 0"),
+    ("4.保护第三方合法权益", "2 0 0 0 0 0 2"),
+    ("5.属于三类内部事务信息", "0 0 0 0 0 0 0"),
+    ("6.属于四类过程性信息", "1 0 0 0 0 0 1"),
+    ("7.属于行政执法案卷", "0 0 0 0 0 0 0"),
+    ("8.属于行政查询事项", "0 0 0 0 0 0 0"),
+    ("（四）无法提供", ""),
+    ("1.本机关不掌握相关政府信息", "45 1 0 0 1 0 47"),
+    ("2.没有现成信息需要另行制作", "3 0 0 0 0 0 3"),
+    ("3.补正后申请内容仍不明确", "5 0 0 0 0 0 5"),
+    ("（五）不予处理", ""),
+    ("1.信访举报投诉类申请", "6 0 0 0 0 0 6"),
+    ("2.重复申请", "8 1 0 0 0 0 9"),
+    ("3.要求提供公开出版物", "0 0 0 0 0 0 0"),
+    ("4.无正当理由大量反复申请", "0 0 0 0 0 0 0"),
+    ("5.要求行政机关确认或重新出具已获取信息", "0 0 0 0 0 0 0"),
+    ("（六）其他处理", ""),
+    ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "7 0 0 0 0 0 7"),
+    ("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "0 0 0 0 0 0 0"),
+    ("3.其他", "4 0 0 0 0 0 4"),
+    ("（七）总计", "163 3 0 0 1 0 167"),
+    ("四、结转下年度继续办理", "3 0 0 0 0 0 3"),
+]
+T3_KEYS = [
+    "new_received", "carried_over", "", "granted", "partial", "", "denied.state_secret", "denied.law_prohibited",
+    "denied.three_safety", "denied.third_party", "denied.internal_affairs", "denied.process_info",
+    "denied.enforcement_file", "denied.admin_query", "", "unavailable.not_held", "unavailable.needs_creation",
+    "unavailable.unclear", "", "not_processed.petition", "not_processed.repeat", "not_processed.publication",
+    "not_processed.massive_repeat", "not_processed.confirm_info", "", "other.overdue_correction",
+    "other.overdue_fee", "other.other", "total_processed", "carried_forward",
+]
+
+
+def _collapse(lines: list[str]) -> list[str]:
+    """Runs of identical consecutive lines printed once, as the crawler does."""
+    out: list[str] = []
+    for line in lines:
+        if not out or out[-1] != line:
+            out.append(line)
+    return out
+
+
+def cell_per_line_2021() -> str:
+    """A 2021-template report as a crawler renders a Word page: one cell per line."""
+    lines = [
+        "临江县交通运输局2022年政府信息公开工作年度报告",
+        "发布时间：2023-01-20",
+        "一、总",  # a heading split over two lines
+        "体情况",
+        "2022年，临江县交通运输局认真落实政府信息公开条例，全年主动公开各类信息三百余条，办理依申请公开事项一百余件。",
+        "二、主动公开政府信息情况",
+        "第二十条第",  # the table-2 item header split over five lines
+        "（",
+        "一",
+        "）",
+        "项",
+        "信息内容",
+        "本年制发件数",
+        "本年废止件数",
+        "现行有效件数",
+        "规章",
+        "0", "0", "0",
+        "行政规范性文件",
+        "5", "2", "38",
+        "第二十条第",
+        "（",
+        "五",
+        "）",
+        "项",
+        "信息内容",
+        "本年处理决定数量",
+        "行政许可",
+        "1", "208",  # 1208 split over two lines: one column, two numbers
+        "第二十条第",
+        "（",
+        "六",
+        "）",
+        "项",
+        "信息内容",
+        "本年处理决定数量",
+        "行政处罚",
+        "56",
+        "行政强制",
+        "0",
+        "第二十条第",
+        "（",
+        "八",
+        "）",
+        "项",
+        "信息内容",
+        "本年收费金额（单位：万元）",
+        "行政事业性收费",
+        "0",
+        "三、收到和处理政府信息公开申请情况",
+        "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+        "申请人情况",
+        "自然人",
+        "法人或其他组织",
+        "总计",
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
+    ]
+    for label, values in T3:
+        lines.append(label)
+        vals = values.split()
+        if label.startswith("一、本年新收"):
+            vals = ["1", "62"] + vals[1:]  # 162 printed over two lines
+        lines += vals
+    lines += [
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "行政复议",
+        "行政诉讼",
+        "结果维持", "结果纠正", "其他结果", "尚未审结", "总计",
+        "未经复议直接起诉",
+        "复议后起诉",
+        "结果维持", "结果纠正", "其他结果", "尚未审结", "总计",
+        "结果维持", "结果纠正", "其他结果", "尚未审结", "总计",
+        "2", "1", "0", "0", "3", "1", "0", "0", "0", "1", "0", "0", "0", "0", "0",
+        "五、存在的主要问题及改进情况",
+        "一是公开内容还不够全面，二是解读形式较为单一。下一步，本局将加强培训，提升公开质量。",
+        "六、其他需要报告的事项",
+        "本年度未收取信息处理费。",
+        "翻译",
+        "搜索",
+        "复制",
+    ]
+    return "\r\n".join(_collapse(lines)) + "\r\n"
+
+
+def expected_2021() -> dict[str, str]:
+    """Non-zero cells of the report above (zeros whose column the collapse hid are checked apart)."""
+    exp = {
+        "t2.art20_1.normative_docs.issued": "5",
+        "t2.art20_1.normative_docs.repealed": "2",
+        "t2.art20_1.normative_docs.in_force": "38",
+        "t2.art20_5.licensing.decisions": "1208",
+        "t2.art20_6.penalty.decisions": "56",
+        "t4.review.maintain": "2",
+        "t4.review.correct": "1",
+        "t4.review.total": "3",
+        "t4.litigation_direct.maintain": "1",
+        "t4.litigation_direct.total": "1",
+    }
+    for key, (_, values) in zip(T3_KEYS, T3, strict=True):
+        if not key:
+            continue
+        for col, v in zip(T3_COL_KEYS, values.split(), strict=True):
+            if v != "0":
+                exp[f"t3.{key}.{col}"] = v
+    return exp
+
+
+def _row(key: str) -> str:
+    return key.rsplit(".", 1)[0] if not key.startswith("t4.") else ".".join(key.split(".")[:2])
+
+
+def assert_cells(rec: dict, expected: dict[str, str]) -> None:
+    """Every expected non-zero cell is predicted: at its key, or, where the layout hid its column
+    (the cell is marked ambiguous), with its value somewhere in its row; no other non-zero cell."""
+    cells = rec["cells"]
+    got = {k: c["value"] for k, c in cells.items() if c["value"] != "0"}
+    exact = {k: v for k, v in got.items() if not cells[k]["ambiguous"]}
+    loose = sorted((_row(k), v) for k, v in got.items() if cells[k]["ambiguous"])
+    missing = {k: v for k, v in expected.items() if exact.get(k) != v}
+    assert {k: v for k, v in exact.items() if expected.get(k) != v} == {}
+    assert sorted((_row(k), v) for k, v in missing.items()) == loose
+
+
+@pytest.fixture(scope="module", params=MODELS)
+def tagger(request: pytest.FixtureRequest):  # noqa: ANN201 - a Tagger
+    return load_tagger(request.param)
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    p = tmp_path / name
+    p.write_bytes(text.encode("utf-8"))
+    return p
+
+
+def test_layouts_cell_per_line_sections_and_cells(tmp_path: Path, tagger) -> None:  # noqa: ANN001
+    rec = tag_path(_write(tmp_path, "cpl.txt", cell_per_line_2021()), tagger)
+    assert rec["status"] == "success", rec["errors"]
+    assert rec["template"] == "2021"
+    assert [s["key"] for s in rec["sections"]] == ["s1", "s2", "s3", "s4", "s5", "s6"]
+    assert rec["sections"][0]["title"] == "一、总体情况"
+    assert_cells(rec, expected_2021())
+
+
+def test_layouts_cell_per_line_split_number_by_arithmetic(tmp_path: Path, tagger) -> None:  # noqa: ANN001
+    rec = tag_path(_write(tmp_path, "cpl.txt", cell_per_line_2021()), tagger)
+    cells = rec["cells"]
+    assert cells["t3.new_received.natural_person"]["value"] == "162"
+    assert cells["t3.new_received.total"]["value"] == "166"
+    assert cells["t2.art20_5.licensing.decisions"]["value"] == "1208"
+
+
+def test_layouts_cell_per_line_collapsed_zero_run_is_ambiguous(tmp_path: Path, tagger) -> None:  # noqa: ANN001
+    rec = tag_path(_write(tmp_path, "cpl.txt", cell_per_line_2021()), tagger)
+    cells = rec["cells"]
+    # "规章 0 0 0" printed as one "0": one zero, its column undecidable
+    regs = {k: c for k, c in cells.items() if k.startswith("t2.art20_1.regulations.")}
+    assert [c["value"] for c in regs.values()] == ["0"]
+    assert all(c["ambiguous"] for c in regs.values())
+    # a table-3 row of zeros printed as one "0"
+    secret = {k: c for k, c in cells.items() if k.startswith("t3.denied.state_secret.")}
+    assert [c["value"] for c in secret.values()] == ["0"]
+    assert all(c["ambiguous"] for c in secret.values())
