@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from ogi import schema
 from ogi.data import Cell, Document, Section, Segment, Tag
 from ogi.normalize import normalize_value
+from ogi.splitnum import merge_split_numbers
 
 _NUM = re.compile(r"[-+]?\d+(?:\.\d+)?")
 
@@ -365,6 +366,8 @@ def decode(doc: Document, arithmetic: bool = True) -> Document:
             key = f"legacy.{n if n else len(doc.sections) + 1}"
         rs, re_ = doc.raw_span(seg.start, seg.end)
         title = normalize_value(doc.raw[rs:re_]) if doc.fmt == "text" else seg.text
+        if "\n" in title:  # a heading a cell-per-line rendering split over lines ("一、总" / "体情况")
+            title = re.sub(r"\s*\n\s*", "", title)
         doc.sections.append(Section(key, title or seg.text, doc.source_line(seg.line), tag.score))
 
     doc.cells = {}
@@ -380,6 +383,7 @@ def decode(doc: Document, arithmetic: bool = True) -> Document:
         cols = _columns(group, template)
         if not cols:
             continue
+        merge_split_numbers(group, len(cols))  # "1" / "62" on two lines is 162 where the arithmetic says so
         cands, ambiguous = candidates(group, cols, grid)
         if ambiguous and not arithmetic:
             cands = [(0.0, _tagger_columns(group, cols))]
