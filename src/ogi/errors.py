@@ -7,6 +7,11 @@ class OgiError(Exception):
     """Base of all ogi errors."""
 
 
+class UsageError(OgiError):
+    """A mistake in how a command was called (a bad option value, an output that would destroy an
+    input): the CLI prints the message on one line and exits 2."""
+
+
 class DocumentLoadError(OgiError):
     """An input file cannot be read as a report: names the file and what is wrong."""
 

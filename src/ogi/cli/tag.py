@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ogi.batch import TagOptions, run_tag
+from ogi.batch import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, TagOptions, run_tag
 
 
 def command(
@@ -20,8 +20,12 @@ def command(
     engine: Annotated[str, typer.Option("--engine", help="local or dask.")] = "local",
     scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Dask scheduler address (with --engine dask).")] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar on stderr.")] = True,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds one report may take (0: no limit); a report past it gets a failed record.")] = DEFAULT_TIMEOUT,
+    max_memory: Annotated[int, typer.Option("--max-memory", help="MB of memory one report may use (0: no limit); a report past it gets a failed record.")] = DEFAULT_MAX_MEMORY_MB,
 ) -> None:
-    """Tag reports and write one record per report (SCHEMA.md); exit 1 if any report failed."""
-    opts = TagOptions(model=model, jobs=jobs, resume=resume, strict=strict, engine=engine, scheduler=scheduler, progress=progress)
+    """Tag reports and write one record per report (SCHEMA.md); exit 1 if any report failed or a file
+    under a folder could not be read, 2 on a usage error (one line says what to change)."""
+    opts = TagOptions(model=model, jobs=jobs, resume=resume, strict=strict, engine=engine, scheduler=scheduler,
+                      progress=progress, timeout=timeout or None, max_memory_mb=max_memory or None)
     code = run_tag(paths, out, opts)
     raise typer.Exit(code)
