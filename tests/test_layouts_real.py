@@ -240,3 +240,77 @@ def test_layouts_cell_per_line_collapsed_zero_run_is_ambiguous(tmp_path: Path, t
     secret = {k: c for k, c in cells.items() if k.startswith("t3.denied.state_secret.")}
     assert [c["value"] for c in secret.values()] == ["0"]
     assert all(c["ambiguous"] for c in secret.values())
+
+
+def cell_per_line_2019() -> str:
+    """A 2019-template report, one cell per line: changes printed "+1" / "−1", an amount with 元."""
+    lines = [
+        "白石镇人民政府2020年政府信息公开工作年度报告",
+        "一、总体情况",
+        "2020年，白石镇人民政府扎实推进政务公开，全年主动公开政府信息一百余条。",
+        "二、主动公开政府信息情况",
+        "第二十条第",
+        "（",
+        "一",
+        "）",
+        "项",
+        "信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量",
+        "规章", "0", "0", "0",
+        "规范性文件", "4", "3", "41",
+        "第二十条第（五）项",
+        "信息内容", "上一年项目数量", "本年增/减", "处理决定数量",
+        "行政许可", "26", "+1", "1530",
+        "其他对外管理服务事项", "12", "−1", "40",
+        "第二十条第（六）项",
+        "信息内容", "上一年项目数量", "本年增/减", "处理决定数量",
+        "行政处罚", "8", "+2", "95",
+        "行政强制", "5", "0", "17",
+        "第二十条第（八）项",
+        "信息内容", "上一年项目数量", "本年增/减",
+        "行政事业性收费", "6", "−1",
+        "第二十条第（九）项",
+        "信息内容", "采购项目数量", "采购总金额",
+        "政府集中采购", "14", "251000元",
+        "三、收到和处理政府信息公开申请情况",
+        "申请人情况", "自然人", "法人或其他组织", "总计",
+        "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他",
+    ]
+    rows = [r for r in T3 if "逾期" not in r[0] and r[0] != "3.其他"]  # 2019: no sub-rows under （六）
+    for label, values in rows:
+        if label == "（六）其他处理":
+            values = "11 0 0 0 0 0 11"  # 2019: one row (7 + 0 + 4 of the 2021 sub-rows)
+        lines.append(label)
+        lines += values.split()
+    lines += [
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "行政复议", "行政诉讼",
+        "结果维持", "结果纠正", "其他结果", "尚未审结", "总计",
+        "未经复议直接起诉", "复议后起诉",
+        "结果维持", "结果纠正", "其他结果", "尚未审结", "总计",
+        "结果维持", "结果纠正", "其他结果", "尚未审结", "总计",
+        "1", "0", "0", "1", "2", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0",
+        "五、存在的主要问题及改进情况",
+        "公开栏目更新不够及时。下一步将加强日常维护。",
+        "六、其他需要报告的事项",
+        "无。",
+        "翻译", "搜索", "复制",
+    ]
+    return "\r\n".join(_collapse(lines)) + "\r\n"
+
+
+def test_layouts_cell_per_line_2019_signed_changes_and_amount(tmp_path: Path, tagger) -> None:  # noqa: ANN001
+    rec = tag_path(_write(tmp_path, "cpl2019.txt", cell_per_line_2019()), tagger)
+    assert rec["status"] == "success", rec["errors"]
+    assert rec["template"] == "2019"
+    assert [s["key"] for s in rec["sections"]] == ["s1", "s2", "s3", "s4", "s5", "s6"]
+    cells = {k: (c["value"], c["number"]) for k, c in rec["cells"].items()}
+    assert cells["t2.art20_5.licensing.change"] == ("+1", 1)
+    assert cells["t2.art20_5.other_services.change"] == ("-1", -1)
+    assert cells["t2.art20_8.fees.change"] == ("-1", -1)
+    assert cells["t2.art20_9.procurement.amount"][0] == "251000元"
+    assert cells["t2.art20_1.normative_docs.total_published"] == ("41", 41)
+    assert cells["t3.other.total"] == ("11", 11)
+    # "1 0 0 1 2" with its zero run collapsed: the two 1s belong to 行政复议, their columns undecidable
+    assert cells["t4.review.total"] == ("2", 2)
+    ones = [k for k, c in rec["cells"].items() if k.startswith("t4.review.") and c["value"] == "1"]
+    assert len(ones) == 2 and all(rec["cells"][k]["ambiguous"] for k in ones)

@@ -17,7 +17,7 @@ import re
 from ogi.data import Document, Segment
 
 NUM_RE = re.compile(
-    r"^(?:[-+]|增|减|增加|减少)?\s*\d[\d,]*(?:\.\d+)?\s*(?:万元|元|件|条|个|次|人次|人|%|项|篇)?$"
+    r"^(?:[-+−]|增|减|增加|减少)?\s*\d[\d,]*(?:\.\d+)?\s*(?:万元|元|件|条|个|次|人次|人|%|项|篇)?$"
 )
 PLACEHOLDER_RE = re.compile(r"^(?:/|／|-|—|——|–|−|一一|无|\\)$")
 _FOOTER_RE = re.compile(r"^(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，]?\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})$")
@@ -332,5 +332,8 @@ def segment(doc: Document) -> Document:
         if cells and sep == "line" and segs[-1].kind == "text" and _is_prose(stripped):
             segs[-1].kind = "prose"
     flush_vertical()
+    for seg in segs:
+        if seg.kind == "num" and seg.text.startswith("−"):  # a change printed with the minus sign "−1"
+            seg.text = "-" + seg.text[1:]
     doc.segments = segs
     return doc
