@@ -175,7 +175,7 @@ def _t4_candidates(group: RowGroup, numbers: list[float], top: int) -> list[tupl
 
     def vote(j: int, idx: int) -> float:
         tag = group.values[j][1]
-        return TAGGER_VOTE * tag.score if tag.source != "rules" and _label_col(tag) == schema.T4_CELL_COLS[idx] else 0.0
+        return TAGGER_VOTE * tag.score if tag.source not in ("rules", "glued") and _label_col(tag) == schema.T4_CELL_COLS[idx] else 0.0
 
     cache: dict[tuple[int, int, int], list[tuple[float, tuple[int, ...]]]] = {}
 
@@ -235,7 +235,7 @@ def candidates(group: RowGroup, cols: tuple[str, ...], grid: bool, top: int = 8)
         votes = 0.0
         for j, i in enumerate(combo):
             tag = group.values[j][1]
-            if tag.source != "rules" and _label_col(tag) == cols[i]:
+            if tag.source not in ("rules", "glued") and _label_col(tag) == cols[i]:
                 votes += TAGGER_VOTE * tag.score
         if group.table == "t2":
             score = _t2_score({cols[i]: group.values[j][0].text for j, i in enumerate(combo)}, cols, votes)
@@ -253,7 +253,7 @@ COLUMN_BONUS = 2.0
 _ZERO7 = (0.0,) * 7
 
 
-def _column_score(rows: dict[str, tuple[float, ...]], template: str) -> float:
+def column_score(rows: dict[str, tuple[float, ...]], template: str) -> float:
     """Table-3 column identities satisfied, over the rows present (blanks count 0).
 
     ``rows``: row key → its seven column values.
@@ -299,7 +299,7 @@ def decode_table3_jointly(
             best_ci, best_score = choice[gi], None
             for ci in range(len(cands[gi])):
                 current[g.row] = row_values(gi, ci)
-                sc = cands[gi][ci][0] + _column_score(current, template)
+                sc = cands[gi][ci][0] + column_score(current, template)
                 if best_score is None or sc > best_score + 1e-9:
                     best_ci, best_score = ci, sc
             current[g.row] = row_values(gi, best_ci)
@@ -356,6 +356,10 @@ def decode(doc: Document, arithmetic: bool = True) -> Document:
     ``arithmetic=False`` places values of rows that lost their blanks by the tagger's labels alone
     (for measuring what the arithmetic adds).
     """
+    fixed = doc.meta.get("fixed_tags")
+    if fixed:  # running text (ogi.glued) labelled its own segments while it split their digits
+        doc.tags = [fixed.get((s.start, s.end), t) for s, t in zip(doc.segments, doc.tags, strict=True)]
+    glued_ambiguous = doc.meta.get("glued_ambiguous") or set()
     doc.sections = []
     for seg, tag in zip(doc.segments, doc.tags, strict=True):
         if not tag.label.startswith("SEC."):
@@ -407,14 +411,15 @@ def decode(doc: Document, arithmetic: bool = True) -> Document:
                 else:
                     continue  # the first printing of a cell wins
             value = seg.text.strip()
+            amb = ambiguous or seg.start in glued_ambiguous  # a glued run with several valid splits
             doc.cells[key] = Cell(
                 key=key,
                 value=value,
                 number=parse_number(value),
                 line=doc.source_line(seg.line),
-                confidence=tag.score * (0.6 if ambiguous else 1.0),
+                confidence=tag.score * (0.6 if amb else 1.0),
                 source=tag.source,
-                ambiguous=ambiguous,
+                ambiguous=amb,
                 offset=seg.start,
             )
     return doc

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from ogi import glued
 from ogi.data import Document, Segment
 
 NUM_RE = re.compile(
@@ -245,6 +246,11 @@ def segment(doc: Document) -> Document:
             lead += md.end()
             stripped = stripped[md.end() :]
         body_start = lstart + lead
+        if glued.looks_glued(stripped):  # a whole body on one line, its table cells glued (ogi.glued)
+            flush_vertical()
+            segs += glued.segment_line(doc, stripped, body_start, li)
+            blank_before = False
+            continue
         n_join = 0 if grid else split_label_lines(lines, li)
         if n_join:
             flush_vertical()

@@ -1,0 +1,770 @@
+"""Running text: a report whose whole body is one line, with its table cells glued together.
+
+Crawlers and web pages copied without their newlines give text such as
+``…规章000行政规范性文件6233440第二十条第（五）项…一、本年新收政府信息公开申请数量21710000218二、…``:
+headings, row labels and cells all inline, the cells glued with no separator (or with spaces between
+some of them), the next row's ordinal glued to the last number (``…40000042.其他法律…``).
+Line-based segmentation finds nothing there. This module reads such a line directly:
+
+1. **Headings** are found inside the text by their numeral (一、…六、) and title keywords, with the
+   rule tagger's guards (numerals in order, a template heading's numeral matches its title, table rows
+   such as 一、本年新收… or 四、结转下年度继续办理 are not sections).
+2. **Digit runs** (numbers, signs, decimals, 元/万元, spaces) in the table zones are paired with the row
+   label just before them (schema aliases and the numbering in front of them); a run's trailing
+   ordinal glued to the next label ("…42.其他" → "…4" + "2.其他") is given back to the label.
+3. **Splitting** a run into cells is a bounded dynamic programme over split points
+   (:func:`split_run`): at most ``MAX_DIGITS`` digits per cell, no leading zeros except "0" itself,
+   chunks separated by spaces never merged, and the table's identities enforced inside the search
+   (row total = the six applicant columns in table 3, each table-4 group's parts = its total: the
+   running sum of a group is part of the DP state, so a total cell can only be the printed sum).
+   The search keeps at most ``KEEP`` candidates per state and gives up after ``STATE_BUDGET``
+   states per run (then a prior-only search decides). Table-3 rows are then chosen jointly by the
+   column identities (本年新收 + 上年结转 = 总计 + 结转下年度; 总计 = the sum of the leaf rows).
+4. Where several splits satisfy every identity the priors choose (columns that are usually 0, a
+   2019 本年增/减 of 0, balanced digit counts, a number the narrative also prints) and the cells that
+   differ between the equally valid splits are marked ambiguous.
+
+The result is Segments at their real character offsets (labels, values, units, prose) plus the
+label of each (``doc.meta["fixed_tags"]``, read by the decoder) and the starts of ambiguous values
+(``doc.meta["glued_ambiguous"]``).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from dataclasses import dataclass, field
+
+from ogi import schema
+from ogi.context import detect_template, detect_year
+from ogi.data import Document, Segment, Tag
+
+log = logging.getLogger(__name__)
+
+SOURCE = "glued"
+MAX_DIGITS = {"t2": 12, "t3": 7, "t4": 6, "legacy": 10}  # digits of a cell's integer part
+KEEP = 24  # candidate splits kept per DP state (and per row)
+STATE_BUDGET = 60_000  # DP states explored per run before the prior-only search takes over
+MIN_LINE = 200  # shorter lines are table rows or prose, read line by line
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_RUN = re.compile(
+    r"(?:[-+]|增|减)?\d+(?:\.\d+)?(?:万元|元|%)?(?: *(?:[-+]|增|减)?\d+(?:\.\d+)?(?:万元|元|%)?)*"
+)
+_CELL = re.compile(r"(?:[-+]|增|减)?(0|[1-9]\d*)(\.\d{1,4})?(?:万元|元|%)?")
+_SEC_HEAD = re.compile(r"([一二三四五六七八九十]{1,3})[、.]")
+_NUMBERING_TOKEN = re.compile(r"[一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十]{1,3}\)|(?<![\d.])\d{1,2}[.、](?!\d)")
+_TITLE_STOP = re.compile(r"[\d\s。,;:!?(]|申请人情况|第二十条|信息内容|结果维持|指标名称|统计指标")
+_TITLE_END_WORDS = re.compile(r"情况|事项|措施|概述|统计表|问题|说明")
+_GLUED_ROW = re.compile(
+    r"(?:申请数量|予以公开|部分公开|国家秘密|不掌握相关政府信息|重复申请|总计|继续办理|规章|行政许可|行政处罚|行政强制|事业性收费"
+    r"|[\u4e00-\u9fff](?:条|件|个|人次|项))\s*\d"
+)
+_T3_START = ("申请人情况", "勾稽", "本年新收")
+_T4_HEADER = ("结果维持", "结果纠正", "尚未审结", "复议后起诉", "直接起诉")
+_LEGACY_HEADER = re.compile(r"统计指标|指标名称|计量单位|单位|统计数|(?:19|20)\d\d年度?|历年累计|累计数?|备注|项目")
+_LEGACY_UNITS = ("人次", "万元", "条", "件", "个", "次", "项", "篇", "份", "人", "家", "期", "场", "元", "%")
+_STRIP_CHARS = set(" \u3000:：，,。.;；“”\"'‘’《》()（）/、|_-—")
+_COUNT_UNIT = re.compile(r"(\d+(?:\.\d+)?)(?:件|条|篇|个|项|次|人次|家|期|场|万元|元)")
+
+T3_PRIOR = {"natural_person": 0.0, "commercial": -1.5, "research": -3.0, "social_welfare": -3.0,
+            "legal_service": -2.5, "other_org": -2.0, "total": 0.0}
+T4_PRIOR = {"maintain": 0.0, "correct": -1.0, "other": -1.5, "pending": -1.0, "total": 0.0}
+
+
+def looks_glued(line: str) -> bool:
+    """True for a long line that holds table rows with their values glued on (a body on one line)."""
+    if len(line) < MIN_LINE:
+        return False
+    hits = 0
+    for _ in _GLUED_ROW.finditer(line):
+        hits += 1
+        if hits >= 3:
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# Splitting a digit run into cells
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Split:
+    """One way to cut a run into cells: their (start, end) offsets in the run and the prior score."""
+
+    score: float
+    spans: tuple[tuple[int, int], ...]
+    texts: tuple[str, ...]
+
+    def numbers(self) -> tuple[float, ...]:
+        """The cells' numbers (signs, decimals and units read; 增/减 signed)."""
+        return tuple(cell_number(t) for t in self.texts)
+
+
+def cell_number(text: str) -> float:
+    """The number of one cell's text ("减5" → -5, "1372.16万元" → 1372.16)."""
+    m = re.search(r"\d+(?:\.\d+)?", text)
+    if not m:
+        return 0.0
+    v = float(m.group())
+    return -v if text.startswith(("-", "减")) else v
+
+
+def _cell_options(run: str, start: int, max_digits: int) -> list[tuple[int, str]]:
+    """Every cell that can start at ``start``: (end, text), the end being a place a cell may end."""
+    out: list[tuple[int, str]] = []
+    n = len(run)
+    for end in range(start + 1, min(n, start + max_digits + 8) + 1):
+        if run[end - 1] == " ":
+            break
+        text = run[start:end]
+        m = _CELL.fullmatch(text)
+        if not m or len(m.group(1)) > max_digits:
+            continue
+        if end < n:
+            nxt = run[end]
+            if nxt == "." or nxt in "万元%":  # a cell never ends inside a decimal or before its unit
+                continue
+            if nxt.isdigit() and not run[end - 1].isdigit():  # after a unit comes a space or a sign
+                continue
+        out.append((end, text))
+    return out
+
+
+def _skip_spaces(run: str, pos: int) -> int:
+    while pos < len(run) and run[pos] == " ":
+        pos += 1
+    return pos
+
+
+def split_run(
+    run: str,
+    cols: tuple[str, ...],
+    groups: tuple[tuple[tuple[int, ...], int], ...] = (),
+    prior: "PriorFn | None" = None,
+    max_digits: int = 7,
+    keep: int = KEEP,
+) -> tuple[list[Split], bool]:
+    """The best splits of ``run`` into exactly ``len(cols)`` cells, and whether they hold the identities.
+
+    ``groups`` lists (part columns, total column) whose parts must sum to the total; the parts of a
+    group precede its total. With groups, only splits satisfying all of them are returned (the
+    running sum is part of the DP state); if none exists — or the search exceeds ``STATE_BUDGET``
+    states — the prior-only splits are returned with ``False``. Bounded: at most
+    ``len(run) × len(cols) × (distinct running sums)`` states, each with ``max_digits + 8`` cell
+    choices and ``keep`` candidates.
+    """
+    prior = prior or _no_prior
+    n = len(cols)
+    total_of: dict[int, int] = {}
+    part_of: dict[int, int] = {}
+    for gi, (parts, total) in enumerate(groups):
+        total_of[total] = gi
+        for p in parts:
+            part_of[p] = gi
+    options: dict[int, list[tuple[int, str]]] = {}
+
+    def opts(pos: int) -> list[tuple[int, str]]:
+        if pos not in options:
+            options[pos] = _cell_options(run, pos, max_digits)
+        return options[pos]
+
+    budget = [STATE_BUDGET]
+
+    def search(use_groups: bool) -> list[Split]:
+        memo: dict[tuple[int, int, float], list[tuple[float, tuple[tuple[int, int], ...], tuple[str, ...]]]] = {}
+
+        def f(pos: int, col: int, partial: float) -> list[tuple[float, tuple[tuple[int, int], ...], tuple[str, ...]]]:
+            key = (pos, col, partial)
+            if key in memo:
+                return memo[key]
+            budget[0] -= 1
+            if budget[0] < 0:
+                raise _Budget
+            if col == n:
+                res = [(0.0, (), ())] if pos >= len(run) else []
+                memo[key] = res
+                return res
+            if pos >= len(run) or len(run) - pos < n - col:
+                memo[key] = []
+                return []
+            res: list[tuple[float, tuple[tuple[int, int], ...], tuple[str, ...]]] = []
+            for end, text in opts(pos):
+                value = cell_number(text)
+                nxt_partial = partial
+                if use_groups and col in total_of:
+                    if abs(value - partial) > 1e-9:
+                        continue
+                    nxt_partial = 0.0
+                elif use_groups and col in part_of:
+                    nxt_partial = round(partial + value, 6)
+                sc = prior(cols[col], text, value)
+                for s, spans, texts in f(_skip_spaces(run, end), col + 1, nxt_partial):
+                    res.append((s + sc, ((pos, end),) + spans, (text,) + texts))
+            res.sort(key=lambda x: -x[0])
+            memo[key] = res[:keep]
+            return memo[key]
+
+        return [Split(s, spans, texts) for s, spans, texts in f(_skip_spaces(run, 0), 0, 0.0)]
+
+    if groups:
+        try:
+            found = search(True)
+            if found:
+                return found, True
+        except _Budget:
+            log.debug("split search over budget for run %r", run[:40])
+        budget[0] = STATE_BUDGET
+    try:
+        return search(False), not groups
+    except _Budget:
+        return [], False
+
+
+class _Budget(Exception):
+    """The split search used up its state budget."""
+
+
+def _no_prior(col: str, text: str, value: float) -> float:
+    return 0.0
+
+
+PriorFn = "Callable[[str, str, float], float]"
+
+
+def _balance(text: str) -> float:
+    digits = sum(ch.isdigit() for ch in text)
+    return -0.3 * digits * digits
+
+
+def t3_prior(col: str, text: str, value: float) -> float:
+    """Table 3: natural persons file most requests; the other applicant columns are usually 0."""
+    return (T3_PRIOR.get(col, 0.0) if value else 0.0) - 0.02 * len(text) ** 2
+
+
+def t4_prior(col: str, text: str, value: float) -> float:
+    """Table 4: most review and litigation cells are 0."""
+    return (T4_PRIOR.get(col.split(".")[-1], 0.0) if value else 0.0) - 0.02 * len(text) ** 2
+
+
+def t2_prior(col: str, text: str, value: float) -> float:
+    """Table 2: balanced digit counts; 本年增/减 is mostly 0 or small; a signed value is a change;
+    an amount's length says nothing (its ratio to the item count is scored after the search)."""
+    score = 0.0 if col in ("amount", "fee_amount") else _balance(text)
+    if col == "change":
+        score += 2.0 if value == 0 else -0.6 * sum(ch.isdigit() for ch in text)
+    elif text.startswith(("-", "+", "增", "减")):
+        score -= 4.0
+    return score
+
+
+def legacy_prior(col: str, text: str, value: float) -> float:
+    """Legacy 统计表: balanced digit counts between the year's column and the cumulative one."""
+    return _balance(text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the line
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Piece:
+    start: int  # offsets in the line
+    end: int
+    label: str
+    kind: str = "text"
+    score: float = 0.95
+
+
+@dataclass
+class _Row:
+    table: str  # t2, t3, t4, legacy
+    key: str  # row key / legacy label
+    cols: tuple[str, ...]
+    run_start: int
+    run: str
+    label: _Piece | None
+    cands: list[Split] = field(default_factory=list)
+    exact: bool = False
+    value_col: int = 0  # legacy: the column that is the cell
+
+
+def _squashed(text: str) -> tuple[str, list[int]]:
+    """``text`` without spaces and punctuation, with each kept char's index in ``text``."""
+    chars, idx = [], []
+    for i, ch in enumerate(text):
+        if ch not in _STRIP_CHARS:
+            chars.append(ch)
+            idx.append(i)
+    return "".join(chars), idx
+
+
+_ALIASES: dict[str, list[tuple[str, str]]] = {}
+
+
+def _aliases(prefix: str) -> list[tuple[str, str]]:
+    if prefix not in _ALIASES:
+        out = [(a, lab) for a, lab in schema.ALIASES if lab.startswith(prefix) and len(a) >= 2]
+        _ALIASES[prefix] = sorted(out, key=lambda x: -len(x[0]))
+    return _ALIASES[prefix]
+
+
+def _last_alias(text: str, prefix: str, allowed: set[str] | None = None) -> tuple[int, int, str] | None:
+    """The alias of ``prefix`` labels that names ``text``: (start, end, label) in ``text``.
+
+    Longer aliases win (a two-character alias such as 其他 inside 部分公开（…不计其他情形） must not beat
+    部分公开); among equally long ones the last.
+    """
+    sq, idx = _squashed(text)
+    best: tuple[int, int, int, str] | None = None
+    for alias, lab in _aliases(prefix):
+        if allowed is not None and lab not in allowed:
+            continue
+        p = sq.rfind(alias)
+        if p < 0:
+            continue
+        cand = (len(alias), p + len(alias), p, lab)
+        if best is None or cand[:2] > best[:2]:
+            best = cand
+    if best is None:
+        return None
+    _, end_sq, start_sq, lab = best
+    return idx[start_sq], idx[end_sq - 1] + 1, lab
+
+
+def _tail_len(text: str, end: int) -> int:
+    return len(_squashed(text[end:])[0])
+
+
+class _Reader:
+    """One pass over the line: headings, table zones, row labels and their digit runs."""
+
+    def __init__(self, line: str, template: str, narrative: set[str]) -> None:
+        self.line = line
+        self.template = template
+        self.tpl = template if template in ("2019", "2021") else "2019"
+        self.narrative = narrative
+        self.pieces: list[_Piece] = []
+        self.rows: list[_Row] = []
+        self.t3_allowed = {f"ROW.t3.{k}" for k in schema.t3_rows(self.tpl)} | {"ROW.t3.other"}
+
+    # -- headings ------------------------------------------------------------------------------
+    def headings(self) -> list[tuple[int, int, str]]:
+        """(start, end, label) of the section headings in the line, in order."""
+        out: list[tuple[int, int, str]] = []
+        line = self.line
+        current = 0
+        legacy_table = False
+        for m in _SEC_HEAD.finditer(line):
+            n = schema.cn_to_int(m.group(1))
+            if n is None or n <= current:
+                continue
+            if m.start() > 0 and line[m.start() - 1] in schema.CN_NUMERALS:
+                continue
+            end = self._title_end(m.end())
+            title = line[m.end() : end]
+            if len(title) < 2 or title[0] in schema.CN_NUMERALS:
+                continue
+            prev_cjk = m.start() > 0 and bool(_CJK.match(line[m.start() - 1]))
+            if self.template == "legacy":
+                if legacy_table or n != current + 1 or prev_cjk:
+                    continue
+                label = "SEC.legacy"
+                legacy_table = "统计表" in title
+            else:
+                key = schema.match_section(title)
+                if not key or int(key[1]) != n:
+                    continue
+                if schema.match_label(title, "ROW.t3")[1] >= 0.9:
+                    continue
+                label = f"SEC.{key}"
+            current = n
+            out.append((m.start(), end, label))
+        return out
+
+    def _title_end(self, start: int) -> int:
+        window = self.line[start : start + 40]
+        stop = _TITLE_STOP.search(window)
+        if stop:
+            window = window[: stop.start()]
+        ends = list(_TITLE_END_WORDS.finditer(window))
+        if ends:
+            return start + ends[-1].end()
+        return start + len(window.rstrip())
+
+    # -- runs ----------------------------------------------------------------------------------
+    def runs(self) -> list[tuple[int, int]]:
+        """(start, end) of the digit runs, a trailing ordinal glued to the next label given back."""
+        out: list[tuple[int, int]] = []
+        line = self.line
+        for m in _RUN.finditer(line):
+            s, e = m.start(), m.end()
+            nxt = line[e : e + 1]
+            if nxt and nxt in "年月日号":
+                continue
+            if s > 0 and (line[s - 1].isascii() and line[s - 1].isalnum() or line[s - 1] in "第"):
+                continue
+            if nxt in (".", "、") and e + 1 < len(line) and (_CJK.match(line[e + 1]) or line[e + 1] in "(“"):
+                k = 2 if e - s >= 2 and line[e - 1] == "0" and line[e - 2] == "1" else 1
+                e -= k  # "…40000042.其他" → "…4000004" + the next label's "2."
+                while e > s and line[e - 1] == " ":
+                    e -= 1
+            while e > s and line[e - 1] == " ":
+                e -= 1
+            if e > s:
+                out.append((s, e))
+        return out
+
+    # -- tables --------------------------------------------------------------------------------
+    def read(self) -> None:
+        """Find headings, zones, rows and candidate splits."""
+        line = self.line
+        heads = self.headings()
+        for hs, he, lab in heads:
+            self.pieces.append(_Piece(hs, he, lab, score=0.95))
+        events = sorted([(hs, he, "head", lab) for hs, he, lab in heads] + [(s, e, "run", "") for s, e in self.runs()])
+        blocks = [(m.start(), m.end(), schema.T2_BLOCK_BY_NUMERAL[m.group(1)].key) for m in schema._BLOCK.finditer(line)
+                  if m.group(1) in schema.T2_BLOCK_BY_NUMERAL]
+        section = ""
+        zone = ""
+        block = ""
+        t3_done = t4_done = False
+        legacy_cols: tuple[int, int] | None = None  # (number of value columns, the cell's column)
+        legacy_unit = False
+        first = True
+        prev_end = 0
+        bi = 0
+        for s, e, kind, lab in events:
+            # block headings between the previous event and this one open or switch table 2
+            while bi < len(blocks) and blocks[bi][0] < s:
+                if blocks[bi][0] >= prev_end and self.template != "legacy" and not t3_done:
+                    bs, be, block = blocks[bi]
+                    zone = "t2"
+                    self._hdr(prev_end, bs)
+                    self.pieces.append(_Piece(bs, be, f"BLK.{block}", score=0.95))
+                    prev_end = be
+                bi += 1
+            text = line[prev_end:s]
+            if kind == "head":
+                section = lab
+                if zone in ("t2", "t3") and lab in ("SEC.s4", "SEC.s5", "SEC.s6"):
+                    t3_done = t3_done or zone == "t3"
+                zone = "t4" if lab == "SEC.s4" and not t4_done else ""
+                if lab == "SEC.legacy" and "统计表" in line[s:e]:
+                    zone, legacy_cols, first = "legacy", None, True
+                prev_end = e
+                continue
+            run = line[s:e]
+            if self.template == "legacy":
+                if zone != "legacy" and "统计表" in text and _LEGACY_HEADER.search(text[text.rfind("统计表") : text.rfind("统计表") + 40]):
+                    zone, legacy_cols, first = "legacy", None, True
+                if zone == "legacy":
+                    if legacy_cols is None:
+                        legacy_cols, legacy_unit = self._legacy_header(text)
+                    if self._legacy_row(text, prev_end, s, run, legacy_cols, legacy_unit, first):
+                        first = False
+                        prev_end = e
+                        continue
+                    if len(text) > 60:
+                        zone = ""
+                prev_end = e
+                continue
+            if zone == "t2" and any(k in text for k in _T3_START):
+                zone = ""
+            if not t3_done and zone in ("", "t2") and section in ("", "SEC.s2", "SEC.s3"):
+                if any(k in text for k in _T3_START):
+                    zone = "t3"
+            if zone == "t2":
+                self._t2_row(text, prev_end, s, run, block)
+            elif zone == "t3":
+                if self._t3_row(text, prev_end, s, run) == "carried_forward":
+                    t3_done, zone = True, ""
+            elif not t4_done and (zone == "t4" or t3_done and sum(k in text for k in _T4_HEADER) >= 2):
+                if any(k in text for k in _T4_HEADER) or self.rows and self.rows[-1].table == "t3":
+                    self._t4_row(text, prev_end, s, run)
+                    t4_done, zone = True, ""
+            prev_end = e
+
+    def _hdr(self, start: int, end: int) -> None:
+        seg = self.line[start:end]
+        if seg.strip():
+            lead = len(seg) - len(seg.lstrip())
+            trail = len(seg) - len(seg.rstrip())
+            kind = "prose" if len(seg.strip()) > 60 else "text"
+            self.pieces.append(_Piece(start + lead, end - trail, "HDR" if kind == "text" else "O", kind, 0.8))
+
+    def _label_piece(self, text: str, base: int, ls: int, label: str, score: float = 0.95) -> _Piece:
+        le = len(text.rstrip())
+        self._hdr(base, base + ls)
+        piece = _Piece(base + ls, base + le, label, "text", score)
+        self.pieces.append(piece)
+        return piece
+
+    def _t2_row(self, text: str, base: int, rs: int, run: str, block: str) -> None:
+        allowed = None
+        if block:
+            allowed = {f"ROW.t2.{r.key}" for r in schema.T2_BLOCK_BY_KEY[block].rows if self.tpl in r.templates}
+        hit = _last_alias(text, "ROW.t2", allowed) or _last_alias(text, "ROW.t2")
+        if not hit or _tail_len(text, hit[1]) > 4:
+            return
+        row = hit[2].split(".")[-1]
+        blk = schema.T2_ROW_TO_BLOCK[row]
+        cols = schema.t2_cols(blk, self.tpl)
+        piece = self._label_piece(text, base, hit[0], f"ROW.t2.{row}")
+        self.rows.append(_Row("t2", row, cols, rs, run, piece))
+
+    def _t3_row(self, text: str, base: int, rs: int, run: str) -> str:
+        nums = [m.start() for m in _NUMBERING_TOKEN.finditer(text)]
+        last = nums[-1] if nums else 0
+        hit = _last_alias(text[last:], "ROW.t3", self.t3_allowed)  # the last numbered piece first
+        if hit:
+            hit = (hit[0] + last, hit[1] + last, hit[2])
+        else:
+            hit = _last_alias(text, "ROW.t3", self.t3_allowed)
+        if not hit or _tail_len(text, hit[1]) > 25:
+            return ""
+        ls = hit[0]
+        for m in _NUMBERING_TOKEN.finditer(text[: hit[0]]):
+            if hit[0] - m.end() <= 2:
+                ls = m.start()
+        key = hit[2][len("ROW.t3.") :]
+        if self.tpl == "2021" and key == "other":
+            key = "other"  # (六)其他处理 printed as one row (SCHEMA: t3.other)
+        elif self.tpl != "2021" and key.startswith("other."):
+            key = "other"
+        piece = self._label_piece(text, base, ls, f"ROW.t3.{key}")
+        self.rows.append(_Row("t3", key, schema.T3_COL_KEYS, rs, run, piece))
+        return key
+
+    def _t4_row(self, text: str, base: int, rs: int, run: str) -> None:
+        self._hdr(base, base + len(text))
+        self.rows.append(_Row("t4", "", schema.T4_CELL_COLS, rs, run, None))
+
+    def _legacy_header(self, text: str) -> tuple[tuple[int, int], bool]:
+        head = text[text.find("统计表") + 3 :] if "统计表" in text else text
+        value_cols: list[str] = []
+        for m in _LEGACY_HEADER.finditer(head):
+            w = m.group()
+            if "累计" in w:
+                value_cols.append("cum")
+            elif w == "统计数" or re.match(r"\d{4}", w):
+                value_cols.append("year")
+        n = max(1, len(value_cols))
+        col = value_cols.index("year") if "year" in value_cols else 0
+        return (n, col), "单位" in head
+
+    def _legacy_row(self, text: str, base: int, rs: int, run: str, cols: tuple[int, int], unit: bool, first: bool) -> bool:
+        label_start = text.rfind("统计表") + 3 if "统计表" in text else 0
+        while first:  # the first row's text begins with the header: 指标名称 计量单位 2017年度 历年累计
+            m = _LEGACY_HEADER.match(text, _skip_spaces(text, label_start))
+            if not m:
+                break
+            label_start = m.end()
+        body = text[label_start:].rstrip()
+        unit_text = ""
+        if unit:
+            for u in _LEGACY_UNITS:
+                if body.endswith(u) and len(body) > len(u) + 1:
+                    unit_text = u
+                    break
+        label = body[: len(body) - len(unit_text)].strip()
+        if not label or len(label) > 60 or not _CJK.search(label):
+            return False
+        # a group heading before a numbered sub-row ("一、主动公开情况(一)…") stays a header
+        toks = [m for m in _NUMBERING_TOKEN.finditer(label) if m.start() > 0]
+        lead = len(text[label_start:]) - len(text[label_start:].lstrip())
+        lstart = label_start + lead
+        if toks:
+            cut = toks[-1].start()
+            pre = label[:cut]
+            if not pre.endswith(("其中:", "其中")):
+                lstart += cut
+                label = label[cut:]
+        self._hdr(base, base + lstart)
+        piece = _Piece(base + lstart, base + lstart + len(label), "ROW.legacy", "text", 0.9)
+        self.pieces.append(piece)
+        if unit_text:
+            us = base + len(text.rstrip()) - len(unit_text)
+            self.pieces.append(_Piece(us, us + len(unit_text), "UNIT", "text", 0.9))
+        ncols, vcol = cols
+        row = _Row("legacy", label, tuple(f"c{i}" for i in range(ncols)), rs, run, piece, value_col=vcol)
+        self.rows.append(row)
+        return True
+
+    # -- splitting -------------------------------------------------------------------------------
+    def split_rows(self) -> None:
+        """Candidate splits for every row."""
+        for row in self.rows:
+            if row.table == "t3":
+                groups = ((tuple(range(6)), 6),)
+                row.cands, row.exact = self._split_any(row, groups, t3_prior, MAX_DIGITS["t3"])
+            elif row.table == "t4":
+                groups = tuple((tuple(range(g * 5, g * 5 + 4)), g * 5 + 4) for g in range(3))
+                row.cands, row.exact = self._split_any(row, groups, t4_prior, MAX_DIGITS["t4"])
+            elif row.table == "t2":
+                row.cands, _ = self._split_any(row, (), t2_prior, MAX_DIGITS["t2"])
+                row.cands = self._rescore_t2(row)
+            else:
+                row.cands, _ = self._split_any(row, (), legacy_prior, MAX_DIGITS["legacy"])
+                row.cands = self._rescore_legacy(row)
+
+    def _split_any(self, row: _Row, groups: tuple, prior, max_digits: int) -> tuple[list[Split], bool]:
+        """Full rows first; a run too short (or only shorter splits holding the identity) gives fewer cells."""
+        cands, exact = split_run(row.run, row.cols, groups, prior, max_digits)
+        if cands and (exact or not groups):
+            return cands, exact
+        if row.table == "t3":  # blanks lost: k cells whose last is the total of the others
+            for k in range(len(row.cols) - 1, 1, -1):
+                cols = tuple(row.cols[:k - 1]) + ("total",)
+                short, ok = split_run(row.run, cols, ((tuple(range(k - 1)), k - 1),), prior, max_digits)
+                if ok and short:
+                    return short, False
+        if cands:
+            return cands, False
+        for k in range(len(row.cols) - 1, 0, -1):
+            short, _ = split_run(row.run, row.cols[:k], (), prior, max_digits)
+            if short:
+                return short, False
+        return [], False
+
+    def _narrative_bonus(self, texts: tuple[str, ...]) -> float:
+        return sum(1.5 for t in texts if len(t) >= 2 and t in self.narrative)
+
+    def _rescore_t2(self, row: _Row) -> list[Split]:
+        out = []
+        for c in row.cands:
+            sc = c.score + self._narrative_bonus(c.texts)
+            vals = dict(zip(row.cols, c.numbers(), strict=False))
+            for small, big in (("issued", "in_force"), ("new_published", "total_published"), ("new_made", "total_published"), ("repealed", "in_force")):
+                if small in vals and big in vals and vals[big] < vals[small]:
+                    sc -= 1.0
+            if "items" in vals and "amount" in vals and vals["items"] > 0:
+                amount = vals["amount"] * (10000 if "万元" in c.texts[-1] else 1)
+                # a procurement project costs about 10^5.5 元 (a few hundred thousand), give or take
+                sc -= 1.5 * abs(math.log10(max(amount, 1.0) / vals["items"]) - 5.5)
+            out.append(Split(sc, c.spans, c.texts))
+        out.sort(key=lambda x: -x.score)
+        return out
+
+    def _rescore_legacy(self, row: _Row) -> list[Split]:
+        out = []
+        for c in row.cands:
+            sc = c.score + self._narrative_bonus(c.texts[row.value_col : row.value_col + 1])
+            nums = c.numbers()
+            if len(nums) > 1 and row.value_col == 0 and nums[1] < nums[0]:
+                sc -= 2.0  # the cumulative column holds at least the year's
+            out.append(Split(sc, c.spans, c.texts))
+        out.sort(key=lambda x: -x.score)
+        return out
+
+    def choose(self) -> list[tuple[_Row, Split | None, set[int]]]:
+        """One split per row (table 3 jointly by its column identities) and the ambiguous cell indices."""
+        from ogi.decode import column_score
+
+        choice = {id(r): 0 for r in self.rows}
+        t3 = [r for r in self.rows if r.table == "t3" and r.cands and len(r.cands[0].spans) == 7]
+
+        def vec(r: _Row, i: int) -> tuple[float, ...]:
+            return r.cands[i].numbers()
+
+        def col_score(r: _Row, i: int) -> float:
+            rows = {x.key: vec(x, choice[id(x)]) for x in t3}
+            rows[r.key] = vec(r, i)
+            return column_score(rows, self.tpl)
+
+        for _ in range(3):
+            changed = False
+            for r in t3:
+                if len(r.cands) < 2:
+                    continue
+                best_i = max(range(len(r.cands)), key=lambda i: (col_score(r, i) + r.cands[i].score, -i))
+                if best_i != choice[id(r)]:
+                    choice[id(r)], changed = best_i, True
+            if not changed:
+                break
+        out: list[tuple[_Row, Split | None, set[int]]] = []
+        for r in self.rows:
+            if not r.cands:
+                out.append((r, None, set()))
+                continue
+            ci = choice[id(r)]
+            best = r.cands[ci]
+            if r in t3:
+                best_cs = col_score(r, ci)
+                equal = [c for i, c in enumerate(r.cands) if i != ci and col_score(r, i) >= best_cs - 1e-9]
+            elif r.table == "t4":
+                equal = r.cands[1:] if r.exact else r.cands[1:]
+            else:
+                equal = r.cands[1:]
+            amb: set[int] = set()
+            for c in equal:
+                if len(c.spans) != len(best.spans):
+                    amb = set(range(len(best.spans)))
+                    break
+                amb |= {i for i, (a, b) in enumerate(zip(best.spans, c.spans, strict=True)) if a != b}
+            if r.table in ("t2", "t3", "t4") and len(best.spans) < len(r.cols):
+                amb = set(range(len(best.spans)))  # the decoder places them; it marks them too
+            out.append((r, best, amb))
+        return out
+
+
+def _narrative_numbers(text: str) -> set[str]:
+    return {m.group(1) for m in _COUNT_UNIT.finditer(text)}
+
+
+def segment_line(doc: Document, line: str, base: int, line_index: int) -> list[Segment]:
+    """Segments of one running-text line (``line`` starts at ``base`` in ``doc.text``).
+
+    Records each segment's label in ``doc.meta["fixed_tags"]`` (keyed by its (start, end)) and the
+    starts of values whose column the text cannot decide in ``doc.meta["glued_ambiguous"]``.
+    """
+    template = doc.template if doc.template != "unknown" else detect_template(doc.text, detect_year(doc.text))
+    reader = _Reader(line, template, _narrative_numbers(line))
+    reader.read()
+    reader.split_rows()
+    pieces = list(reader.pieces)
+    ambiguous: set[int] = doc.meta.setdefault("glued_ambiguous", set())
+    for row, split, amb in reader.choose():
+        if split is None:
+            continue
+        for i, ((a, b), text) in enumerate(zip(split.spans, split.texts, strict=True)):
+            s = row.run_start + a
+            if row.table == "legacy":
+                label = "VAL.legacy" if i == row.value_col else "O"
+            elif row.table == "t2":
+                label = f"VAL.t2.{row.cols[i]}" if i < len(row.cols) else "O"
+            elif row.table == "t3":
+                label = f"VAL.t3.{row.cols[i]}" if len(split.spans) == 7 else "VAL.t3.total"
+            else:
+                label = f"VAL.t4.{row.cols[i]}"
+            pieces.append(_Piece(s, row.run_start + b, label, "num", 0.95 if i not in amb else 0.6))
+            if i in amb:
+                ambiguous.add(base + s)
+    pieces.sort(key=lambda p: (p.start, p.end))
+    fixed: dict[tuple[int, int], Tag] = doc.meta.setdefault("fixed_tags", {})
+    segs: list[Segment] = []
+    pos = 0
+
+    def gap(a: int, b: int) -> None:
+        chunk = line[a:b]
+        if chunk.strip():
+            lead = len(chunk) - len(chunk.lstrip())
+            t = chunk.strip()
+            s = base + a + lead
+            kind = "prose" if len(t) > 40 or not t else "text"
+            segs.append(Segment(t, s, s + len(t), line_index, kind, sep="glued"))
+            fixed[(s, s + len(t))] = Tag("O", 0.9, SOURCE)
+
+    for p in pieces:
+        if p.start < pos:
+            continue  # overlapping pieces: the first wins
+        gap(pos, p.start)
+        s, e = base + p.start, base + p.end
+        segs.append(Segment(line[p.start : p.end], s, e, line_index, p.kind, sep="glued"))
+        fixed[(s, e)] = Tag(p.label, p.score, SOURCE)
+        pos = p.end
+    gap(pos, len(line))
+    return segs
