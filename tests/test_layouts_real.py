@@ -314,3 +314,86 @@ def test_layouts_cell_per_line_2019_signed_changes_and_amount(tmp_path: Path, ta
     assert cells["t4.review.total"] == ("2", 2)
     ones = [k for k, c in rec["cells"].items() if k.startswith("t4.review.") and c["value"] == "1"]
     assert len(ones) == 2 and all(rec["cells"][k]["ambiguous"] for k in ones)
+
+
+# An invented legacy 统计表: (label lines, unit, year value, cumulative); "" is a blank cell.
+LEGACY_ROWS = [
+    (["一、主动公开情况"], "", "", ""),
+    (["（一）主动公开政府信息", "数"], "条", "318", "4120"),  # label split over two lines
+    (["其中：主动公开规范性文件数"], "件", "7", "96"),
+    (["（二）通过不同渠道公开政府信息数"], "条", "", ""),
+    (["1.政府网站公开政府信息数"], "条", "290", "3875"),
+    (["2.政务微信公开政府信息数"], "条", "0", "1"),  # a year column of 0 beside a cumulative 1
+    (["二、依申请公开情况"], "", "", ""),
+    (["（一）收到申请数"], "件", "12", "140"),
+    (["1.当面申请数"], "件", "", ""),
+    (["2.网络申请数"], "件", "12", "133"),
+    (["（二）申请答复数"], "件", "11", "139"),
+    (["三、行政复议数量"], "件", "", "2"),  # blank year cell: no value
+    (["四、依申请公开信息收取的费用"], "万元", "0", "0"),
+    (["五、专门机构数"], "个", "1", "1"),
+    (["六、网上政务服务平台访问人次", "（含移动端）"], "人次", "5620", "20877"),  # an extra row
+]
+LEGACY_EXPECTED = {
+    "legacy.(一)主动公开政府信息数": "318",
+    "legacy.其中:主动公开规范性文件数": "7",
+    "legacy.1.政府网站公开政府信息数": "290",
+    "legacy.2.政务微信公开政府信息数": "0",
+    "legacy.(一)收到申请数": "12",
+    "legacy.2.网络申请数": "12",
+    "legacy.(二)申请答复数": "11",
+    "legacy.四、依申请公开信息收取的费用": "0",
+    "legacy.五、专门机构数": "1",
+    "legacy.六、网上政务服务平台访问人次(含移动端)": "5620",
+}
+LEGACY_HEAD = [
+    "丰源县农业农村局2016年政府信息公开工作年度报告",
+    "一、概述",
+    "2016年，我局认真贯彻政府信息公开条例，全年主动公开政府信息318条。",
+    "二、主动公开政府信息情况",
+    "全年通过局网站公开信息290条，公开规范性文件7件。",
+    "三、依申请公开情况",
+    "全年收到申请12件，均按期答复。",
+    "四、存在的主要问题和改进措施",
+    "公开内容还不够丰富，下一步将加强。",
+    "附件：政府信息公开情况统计表",
+]
+
+
+def legacy_cell_per_line() -> str:
+    """The 统计表 one cell per line (blank cells absent), 10 blank rows at the end, CRLF."""
+    lines = list(LEGACY_HEAD) + ["指标名称", "计量单位", "2015年度", "历年累计"]  # the year printed wrong
+    for label, unit, value, cum in LEGACY_ROWS:
+        lines += label + [x for x in (unit, value, cum) if x]
+        if label == ["三、行政复议数量"]:
+            lines.pop()  # one-cell-per-line cannot show which column a lone number was in: keep it simple
+            lines += ["0", "2"]
+    lines += [""] * 10
+    return "\r\n".join(lines) + "\r\n"
+
+
+def legacy_pipe_rows() -> str:
+    """The 统计表 as " | " rows with 计量单位 and 历年累计 columns; blank cells kept in place."""
+    lines = list(LEGACY_HEAD) + ["指标名称 | 计量单位 | 2015年度 | 历年累计"]
+    for label, unit, value, cum in LEGACY_ROWS:
+        lines.append(" | ".join(["".join(label), unit, value, cum]))
+    lines += [" |  |  | "] * 10
+    return "\n".join(lines) + "\n"
+
+
+def test_layouts_legacy_cell_per_line_year_column_only(tmp_path: Path, tagger) -> None:  # noqa: ANN001
+    rec = tag_path(_write(tmp_path, "legacy.txt", legacy_cell_per_line()), tagger)
+    assert rec["status"] == "success", rec["errors"]
+    assert rec["template"] == "legacy"
+    assert rec["year"] == 2016
+    assert [s["key"] for s in rec["sections"]] == ["legacy.1", "legacy.2", "legacy.3", "legacy.4"]
+    got = {k: c["value"] for k, c in rec["cells"].items()}
+    assert got == {**LEGACY_EXPECTED, "legacy.三、行政复议数量": "0"}
+
+
+def test_layouts_legacy_pipe_rows_skip_cumulative(tmp_path: Path, tagger) -> None:  # noqa: ANN001
+    rec = tag_path(_write(tmp_path, "legacy.txt", legacy_pipe_rows()), tagger)
+    assert rec["status"] == "success", rec["errors"]
+    assert rec["template"] == "legacy"
+    got = {k: c["value"] for k, c in rec["cells"].items()}
+    assert got == LEGACY_EXPECTED

@@ -157,7 +157,25 @@ def _known(text: str) -> float:
     return max(score, schema.match_label(text)[1])
 
 
-def split_label_lines(lines: list[str], li: int) -> int:
+_LEGACY_UNITS = {"件", "条", "次", "个", "人", "人次", "万元", "元", "篇", "项", "家", "期", "场", "份", "——", "—", "-", "/"}
+_LABEL_END = set("数次量额况人个件费元率")
+_CUMULATIVE = re.compile(r"^(?:历年)?累计(?:数)?$")
+
+
+def _legacy_label_continues(first: str, nxt: str) -> bool:
+    """In a legacy 统计表 printed one cell per line, whether ``nxt`` is the rest of the label ``first``
+    ("（一）主动公开政府信息" / "数"): not a unit, a number or a new numbered row, and either very short or
+    completing a label that did not end like one."""
+    if nxt in _LEGACY_UNITS or first in _LEGACY_UNITS or is_number(nxt) or is_number(first):
+        return False
+    if re.match(r"^(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）、.．]|其中|合计|总计)", nxt):
+        return False
+    if len(nxt) <= 3 or nxt[0] in "(（":  # "…数" / "（含移动端）"
+        return True
+    return first[-1] not in _LABEL_END and nxt[-1] in _LABEL_END and len(nxt) <= 8
+
+
+def split_label_lines(lines: list[str], li: int, legacy_table: bool = False) -> int:
     """How many lines after ``lines[li]`` continue a label, heading or item header that a cell-per-line
     rendering split ("一、总" / "体情况", "第二十条第" / "（" / "一" / "）" / "项"); 0 when none.
 
@@ -190,6 +208,8 @@ def split_label_lines(lines: list[str], li: int) -> int:
     nxt = usable(li + 1)
     if not nxt or is_number(nxt) or _NUMBERING_TOKEN.match(nxt) or re.match(r"^[(（]?[一二三四五六七八九十\d]{1,2}[)）、.．]", nxt):
         return 0
+    if legacy_table:
+        return 1 if _legacy_label_continues(first, nxt) else 0
     if _known(first) >= 0.85:
         return 0
     both = _known(first + nxt)
@@ -226,6 +246,8 @@ def segment(doc: Document) -> Document:
         blank_before = False
 
     skip = 0  # lines already joined into a label split over lines
+    legacy_table = False
+    cum_col = -1  # cell index of a " | " legacy 统计表's 历年累计 column, while its rows go on
     for li, line in enumerate(lines):
         lstart = pos
         pos += len(line) + 1
@@ -251,7 +273,9 @@ def segment(doc: Document) -> Document:
             segs += glued.segment_line(doc, stripped, body_start, li)
             blank_before = False
             continue
-        n_join = 0 if grid else split_label_lines(lines, li)
+        if len(stripped) <= 30 and ("统计表" in stripped or stripped.replace(" ", "") in ("统计指标", "指标名称")):
+            legacy_table = True  # from here on, lines may be rows of a legacy 统计表
+        n_join = 0 if grid else split_label_lines(lines, li, legacy_table)
         if n_join:
             flush_vertical()
             joined, end = stripped, body_start + len(stripped)
@@ -291,6 +315,9 @@ def segment(doc: Document) -> Document:
                 raw_cells.pop()
                 trailing += 1
             n_cells = len(raw_cells)
+            heads = [i for i, c in enumerate(raw_cells) if _CUMULATIVE.match(c[0].replace(" ", ""))]
+            if heads and legacy_table:
+                cum_col = heads[0]  # a legacy 统计表's 历年累计 column: its numbers are not cells
             for ci, (t, s, e) in enumerate(raw_cells):
                 if t:
                     cells.append((t, s, e, ci))
@@ -316,6 +343,8 @@ def segment(doc: Document) -> Document:
                 sep = "space" if len(toks) > 1 else "glued"
             n_cells = len(expanded)
             cells = [(t, s, e, ci) for ci, (t, s, e) in enumerate(expanded)]
+        if sep != "pipe":
+            cum_col = -1
         prev_ci = -1
         for t, s, e, ci in cells:
             segs.append(
@@ -324,7 +353,7 @@ def segment(doc: Document) -> Document:
                     s,
                     e,
                     li,
-                    _kind(t) if sep != "line" or len(t) <= 40 else "prose",
+                    "noise" if ci == cum_col and ci > 0 and is_number(t) else _kind(t) if sep != "line" or len(t) <= 40 else "prose",
                     cell=ci,
                     n_cells=n_cells,
                     sep=sep,

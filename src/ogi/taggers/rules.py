@@ -17,7 +17,12 @@ from ogi.data import Document, Segment, Tag
 from ogi.taggers.base import Tagger
 
 _T3_START = ("勾稽", "申请人情况")
-_LEGACY_TABLE = ("统计表", "统计指标")
+_LEGACY_TABLE = ("统计表", "统计指标", "指标名称")
+# header cells of the legacy 统计表: the year column (统计数, "2017年度", even a wrong year) holds the
+# values; 历年累计 (cumulative) is not a cell
+_LEGACY_YEAR_COL = re.compile(r"^(?:统计数|本年度?|本期|[(（]?(?:19|20)\d\d年?度?[)）]?(?:统计数|数据)?)$")
+_LEGACY_CUM_COL = re.compile(r"^(?:历年)?累计(?:数)?$")
+_LEGACY_HEADERS = ("统计指标", "指标名称", "指标", "单位", "计量单位", "统计数")
 _UNITS = {"件", "条", "次", "个", "人", "人次", "万元", "元", "篇", "项", "家", "期", "场", "份", "——", "—", "-", "/"}
 _GROUPS = {alias: key for key, aliases in schema.T3_GROUP_HEADINGS for alias in aliases}
 _NUM_HEAD = re.compile(r"^[一二三四五六七八九十]{1,3}[、.．]$")
@@ -43,7 +48,9 @@ class RuleState:
         self.t3_rows = False
         self.t4_vals = 0
         self.last_val_line = -2  # line of the current row's last value (cell-per-line layouts)
-        self.sec_offset: int | None = None  # printed numeral minus section number, once a report renumbered
+        self.sec_offset: int | None = None
+        self.legacy_vcol = -1  # pipe layout: the cell index of the legacy table's year column
+        self.legacy_ccol = -1  # and of its 历年累计 column  # printed numeral minus section number, once a report renumbered
 
 
 class RuleTagger(Tagger):
@@ -256,14 +263,25 @@ class RuleTagger(Tagger):
                 return "HDR", 0.9
             return "O", 0.9
         s = text.replace(" ", "")
-        if s in ("统计指标", "单位", "统计数"):
+        if seg.kind == "text" and (_LEGACY_YEAR_COL.match(s) or _LEGACY_CUM_COL.match(s)):
+            if seg.sep == "pipe":
+                if _LEGACY_CUM_COL.match(s):
+                    st.legacy_ccol = seg.cell
+                else:
+                    st.legacy_vcol = seg.cell
+            if s.startswith("统计数") or _LEGACY_CUM_COL.match(s):
+                return "HDR", 0.95
+            return "O", 0.9
+        if s in _LEGACY_HEADERS:
             return "HDR", 0.95
-        if "统计表" in s or re.fullmatch(r"[(（]?\d{4}年度?[)）]?", s) or s.startswith(("填报单位", "附表")):
+        if "统计表" in s or s.startswith(("填报单位", "附表")):
             return "O", 0.9
         if seg.sep == "pipe" and seg.cell >= 1:
             if seg.cell == 1 and (s in _UNITS or seg.kind == "text" and len(s) <= 3):
                 return "UNIT", 0.9
             if seg.kind == "num" and st.row and st.nvals == 0:
+                if st.legacy_vcol >= 1 and seg.cell != st.legacy_vcol:
+                    return "O", 0.8  # a 历年累计 or other column, not the year's value
                 st.nvals = 1
                 return "VAL.legacy", 0.9
             return "O", 0.5
