@@ -9,9 +9,39 @@ from ogi.errors import DocumentLoadError, UnsupportedFormatError
 
 MAX_BYTES = 50 * 1024 * 1024  # larger inputs are refused before reading (memory stays bounded)
 
-TEXT_SUFFIXES = {".txt", ".text", ""}
-MARKDOWN_SUFFIXES = {".md", ".markdown"}
-HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
+# THE table of input suffixes (one list for the whole program: batch folder scans use it too).
+# suffix → the reader that reads it; content can still override (HTML saved as .txt, a PDF without
+# its extension, Markdown inside a .txt).
+READERS: dict[str, str] = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".shtml": "html",
+    ".xhtml": "html",
+    ".pdf": "pdf",
+    ".docx": "docx",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".xlsx": "xlsx",
+}
+# formats recognised but not read: a clear failed record naming the converter, not a silent skip
+DECLINED: dict[str, str] = {
+    ".doc": "docx",
+    ".wps": "docx",
+    ".rtf": "docx",
+    ".xls": "xlsx",
+    ".et": "xlsx",
+}
+READABLE_SUFFIXES = frozenset(READERS)
+DECLINED_SUFFIXES = frozenset(DECLINED)
+SUPPORTED_SUFFIXES = READABLE_SUFFIXES | DECLINED_SUFFIXES  # what a folder scan picks up
+
+TEXT_SUFFIXES = {s for s, r in READERS.items() if r == "text"} | {""}
+MARKDOWN_SUFFIXES = {s for s, r in READERS.items() if r == "markdown"}
+HTML_SUFFIXES = {s for s, r in READERS.items() if r == "html"}
 
 
 def _looks_like_html(head: bytes) -> bool:
@@ -35,9 +65,10 @@ def read(path: str | Path) -> Document:
     if size > MAX_BYTES:
         raise DocumentLoadError(str(p), f"file too large ({size} bytes > {MAX_BYTES})")
     suffix = p.suffix.lower()
-    if suffix in {".doc", ".wps", ".et", ".rtf"}:
+    if suffix in DECLINED:
         raise UnsupportedFormatError(
-            str(p), f"{suffix} files are not read; convert first, e.g. `libreoffice --headless --convert-to docx {p.name}`"
+            str(p),
+            f"{suffix} files are not read; convert first, e.g. `libreoffice --headless --convert-to {DECLINED[suffix]} {p.name}`",
         )
     if suffix == ".pdf":
         from ogi.readers.pdf import read_pdf
@@ -47,11 +78,19 @@ def read(path: str | Path) -> Document:
         from ogi.readers.docx import read_docx
 
         return read_docx(p)
+    if suffix == ".xlsx":
+        from ogi.readers.spreadsheet import read_xlsx
+
+        return read_xlsx(p)
     data = p.read_bytes()
     if suffix in MARKDOWN_SUFFIXES and not _looks_like_html(data):
         from ogi.readers.markdown import read_markdown
 
         return read_markdown(p, data)
+    if READERS.get(suffix) == "csv" and not _looks_like_html(data):
+        from ogi.readers.spreadsheet import read_delimited
+
+        return read_delimited(p, data)
     if suffix in HTML_SUFFIXES or _looks_like_html(data):
         from ogi.readers.html import read_html
 
@@ -61,7 +100,7 @@ def read(path: str | Path) -> Document:
 
         return read_pdf(p)
     if data.startswith(b"PK\x03\x04"):
-        raise DocumentLoadError(str(p), "a zip archive (DOCX?) without the .docx extension; rename it to .docx")
+        raise DocumentLoadError(str(p), "a zip archive (DOCX or XLSX?) without its extension; rename it to .docx or .xlsx")
     from ogi.readers.text import read_text
 
     return read_text(p, data)

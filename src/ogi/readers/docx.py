@@ -24,23 +24,26 @@ MAX_GRID = 1_000_000  # table grid positions per document
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def check_zip(path: Path) -> None:
-    """Refuse a corrupt zip or a zip bomb by its directory alone (nothing is inflated)."""
+def check_zip(path: Path, kind: str = "DOCX", required: str = "word/document.xml") -> None:
+    """Refuse a corrupt zip or a zip bomb by its directory alone (nothing is inflated).
+
+    ``kind`` names the format in messages; ``required`` is the member the format cannot lack.
+    """
     if not zipfile.is_zipfile(path):
-        raise DocumentLoadError(str(path), "corrupt DOCX: not a zip archive")
+        raise DocumentLoadError(str(path), f"corrupt {kind}: not a zip archive")
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
             names = {i.filename for i in infos}
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise DocumentLoadError(str(path), f"corrupt DOCX: {exc}") from exc
+        raise DocumentLoadError(str(path), f"corrupt {kind}: {exc}") from exc
     if len(infos) > MAX_MEMBERS:
-        raise DocumentLoadError(str(path), f"DOCX zip holds {len(infos)} members (> {MAX_MEMBERS}); refused")
+        raise DocumentLoadError(str(path), f"{kind} zip holds {len(infos)} members (> {MAX_MEMBERS}); refused")
     total = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos)
     if total > MAX_UNCOMPRESSED:
         raise DocumentLoadError(
-            str(path), f"zip bomb suspected: DOCX inflates to {total} bytes (> {MAX_UNCOMPRESSED}); refused"
+            str(path), f"zip bomb suspected: {kind} inflates to {total} bytes (> {MAX_UNCOMPRESSED}); refused"
         )
     for info in infos:
         if info.file_size > 1_000_000 and info.file_size > MAX_RATIO * max(1, info.compress_size):
@@ -49,8 +52,8 @@ def check_zip(path: Path) -> None:
             )
     if total > 1_000_000 and total > MAX_RATIO * max(1, packed):
         raise DocumentLoadError(str(path), f"zip bomb suspected: compression ratio > {MAX_RATIO}; refused")
-    if "word/document.xml" not in names:
-        raise DocumentLoadError(str(path), "corrupt DOCX: no word/document.xml in the archive")
+    if required not in names:
+        raise DocumentLoadError(str(path), f"corrupt {kind}: no {required} in the archive")
 
 
 def _para_text(p) -> str:  # noqa: ANN001 - CT_P

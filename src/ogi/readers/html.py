@@ -117,6 +117,7 @@ _META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:\-
 _GB = {"gbk", "gb2312", "gb_2312", "gb_2312-80", "x-gbk", "gb18030", "cp936", "ms936", "euc-cn", "csgb2312", "hz-gb-2312"}
 _MAX_CELLS = 2_000_000  # grid positions per document, bounds memory on colspan/rowspan abuse
 _MAX_SPAN = 1000
+_LAYOUT_MIN_ROWS = 3  # a table holding a nested table of this many rows is page layout
 
 
 def sniff_encoding(data: bytes) -> str | None:
@@ -328,6 +329,17 @@ class _Renderer:
                 rows.append(child)
             elif tag in {"thead", "tbody", "tfoot"}:
                 rows.extend(r for r in child if _tag(r) == "tr")
+        if any(sum(1 for _ in t.iter("tr")) >= _LAYOUT_MIN_ROWS for t in tbl.iterdescendants("table")):
+            # a layout table (the page's content, report tables included, inside a cell): its
+            # cells are page regions, rendered one after another as blocks, not as one row; a
+            # small table inside a data cell stays flattened into that cell
+            for tr in rows:
+                for td in tr:
+                    if _tag(td) in {"td", "th"}:
+                        self.flush()
+                        self.node(td)
+                        self.flush()
+            return
         n_rows = len(rows)
         grid: dict[tuple[int, int], Line | None] = {}
         width = 0
