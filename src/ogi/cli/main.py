@@ -16,6 +16,9 @@ from ogi.errors import OgiError
 from ogi.cli import annotate as annotate_cmd
 from ogi.cli import check as check_cmd
 from ogi.cli import eval as eval_cmd
+from ogi.cli import exchange as exchange_cmd
+from ogi.cli import export as export_cmd
+from ogi.cli import review as review_cmd
 from ogi.cli import synth as synth_cmd
 from ogi.cli import tag as tag_cmd
 from ogi.cli import train as train_cmd
@@ -69,6 +72,24 @@ app.command("check")(check_cmd.command)
 app.command("annotate")(annotate_cmd.command)
 app.command("validate")(validate_cmd.command)
 app.command("synth")(synth_cmd.command)
+app.command("review")(review_cmd.command)
+app.command("import")(exchange_cmd.import_command)
+app.command("export")(exchange_cmd.export_command)  # .csv/.xlsx go on to export_cmd.command
+
+
+def _version(value: bool) -> None:
+    if value:
+        from ogi import __version__
+
+        typer.echo(f"ogi {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+) -> None:
+    """Structure Chinese 政府信息公开工作年度报告 into canonical sections and table cells."""
 
 
 def main() -> None:
