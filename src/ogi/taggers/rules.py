@@ -210,6 +210,9 @@ class RuleTagger(Tagger):
         lab, sc = schema.match_label(seg.text, "ROW.t2")
         if sc >= 0.8:
             st.row, st.nvals = lab.split(".")[-1], 0
+            # a row printed away from its block header (a conversion moved 第（一）项's rows after 第（八）项)
+            # takes its own block's columns
+            st.block = schema.T2_ROW_TO_BLOCK.get(st.row, st.block)
             return lab, sc
         lab, sc = schema.match_label(seg.text, "COL.t2")
         if sc >= 0.75:
