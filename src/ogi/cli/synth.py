@@ -14,12 +14,20 @@ def command(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output JSONL.")] = Path("synthetic.jsonl"),
     split: Annotated[Optional[str], typer.Option("--split", help="Set meta.split of every report (train/dev/test).")] = None,
     drop_blank_rate: Annotated[Optional[float], typer.Option("--drop-blank-rate", help="Share of table rows whose blank cells are dropped.")] = None,
+    families: Annotated[Optional[str], typer.Option("--families", help="Augmentation families allowed, comma-separated, or -NAME,… to remove some (default: all).")] = None,
+    force: Annotated[Optional[str], typer.Option("--force", help="Every report gets at least one of these families (e.g. the held-out ones).")] = None,
+    layouts: Annotated[Optional[str], typer.Option("--layouts", help="Layout families to draw from, comma-separated (default: all).")] = None,
 ) -> None:
     """Write ``count`` synthetic reports with exact span labels."""
     from ogi.annotations import write_annotations
-    from ogi.training.synth import generate
+    from ogi.training.synth import generate, parse_list
 
-    reports = generate(count, seed, drop_blank_rate=drop_blank_rate)
+    try:
+        reports = generate(count, seed, drop_blank_rate=drop_blank_rate, families=parse_list(families),
+                           force=parse_list(force) or (), layouts=parse_list(layouts))
+    except ValueError as e:
+        typer.echo(f"ogi synth: {e}", err=True)
+        raise typer.Exit(2) from None
     if split:
         for r in reports:
             r.meta["split"] = split
