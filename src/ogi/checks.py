@@ -150,8 +150,9 @@ _APPLY = r"(?:政府信息公开|依申请公开|信息公开)?(?:的)?申请"
 # (PDF text wraps sentences and puts spaces around digits).
 PROSE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("t3.new_received.total", re.compile(rf"(?:新?收到|受理|接收|接到|新收){_APPLY}(?:共|总计|合计)?{_N}件")),
-    ("t3.carried_over.total", re.compile(rf"上一?年(?:度)?结转(?:的)?{_APPLY}?(?:共)?{_N}件")),
-    ("t3.total_processed.total", re.compile(rf"(?:办理|办结|答复|处理)(?:了)?{_APPLY}?(?:共)?{_N}件")),
+    ("t3.carried_over.total", re.compile(rf"上一?年(?:度)?结转(?:的)?(?:{_APPLY})?(?:共)?{_N}件")),
+    # not 答复 (同意公开答复 9 件 is a result row) and not 不予处理 / 其他处理 (result rows too)
+    ("t3.total_processed.total", re.compile(rf"(?<!不予)(?<!其他)(?:办理|办结|处理)(?:了)?(?:{_APPLY})?(?:共)?{_N}件")),
     ("t3.carried_forward.total", re.compile(rf"结转(?:至|到)?下一?年(?:度)?(?:继续办理)?(?:的)?(?:申请)?{_N}件")),
     ("t3.new_received.natural_person", re.compile(rf"(?:其中)?自然人(?:提出)?(?:的)?申请{_N}件")),
     ("normative_docs", re.compile(rf"(主动公开|制发|印发|新制作|出台|发布)(?:了)?(?:各类)?(?:行政)?规范性文件(?:共)?{_N}件")),
