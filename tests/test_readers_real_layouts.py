@@ -450,3 +450,26 @@ def test_bad_xlsx_is_one_clear_error(tmp_path: Path, tagger) -> None:  # noqa: A
 def test_suffix_table_is_the_one_list() -> None:
     assert {".md", ".markdown", ".csv", ".tsv", ".xlsx", ".pdf", ".docx", ".html", ".txt"} <= READABLE_SUFFIXES
     assert {".doc", ".wps", ".xls"} <= SUPPORTED_SUFFIXES - READABLE_SUFFIXES
+
+
+@pytest.mark.parametrize("suffix", [".md", ".txt"])
+def test_markdown_with_html_table(tmp_path: Path, tagger, suffix: str) -> None:  # noqa: ANN001
+    """Converters that write tables as HTML inside the Markdown: the table keeps its grid."""
+    t3 = table3(natural_only=True)
+    trs = "".join(
+        f"<tr><td>{group}</td><td>{label}</td>" + "".join(f"<td>{'' if v is None else v}</td>" for v in values) + "</tr>"
+        for group, label, values in _t3_pdf_rows(t3)
+    )
+    head = "<tr><td colspan='2'></td><td>自然人</td><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td><td>总计</td></tr>"
+    text = (
+        "# 东川街道2023年政府信息公开工作年度报告\n\n## 一、总体情况\n\n依法公开。\n\n"
+        "## 三、收到和处理政府信息公开申请情况\n\n<table>" + head + trs + "</table>\n\n"
+        "## 四、政府信息公开行政复议、行政诉讼情况\n"
+    )
+    f = tmp_path / f"dongchuan{suffix}"
+    f.write_text(text, encoding="utf-8")
+    doc = read(f)
+    assert doc.fmt == "markdown" and "<td>" not in doc.text
+    rec = tag_path(f, tagger)
+    assert cells_of(rec, "t3.") == expected_t3(t3)
+    assert not any(c["ambiguous"] for c in rec["cells"].values())

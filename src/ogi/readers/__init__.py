@@ -45,8 +45,9 @@ HTML_SUFFIXES = {s for s, r in READERS.items() if r == "html"}
 
 
 def _looks_like_html(head: bytes) -> bool:
+    """An HTML page (not text or Markdown with an HTML table in it: the text reader tells those)."""
     low = head[:2048].lower()
-    return b"<html" in low or b"<table" in low or b"<!doctype html" in low or b"<body" in low
+    return b"<html" in low or b"<!doctype html" in low or b"<body" in low
 
 
 def read(path: str | Path) -> Document:

@@ -412,3 +412,24 @@ def read_html(path: Path, data: bytes | None = None) -> Document:
     doc = build_document(renderer.lines, raw=raw, path=str(path), doc_id=path.stem, fmt="html", grid=True)
     doc.meta["encoding"] = encoding
     return doc
+
+
+def render_fragment(fragment: str) -> list[Line]:
+    """Lines of an HTML fragment (a ``<table>`` inside Markdown or text), offsets and source lines
+    relative to the fragment; an unparseable fragment gives no lines (the caller keeps it as text)."""
+    import lxml.etree
+    import lxml.html
+
+    src = re.sub(r"[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]", " ", fragment)
+    try:
+        root = lxml.html.document_fromstring(src)
+    except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):
+        return []
+    body = root.find("body")
+    renderer = _Renderer(fragment)
+    try:
+        renderer.node(root if body is None else body)
+        renderer.flush()
+    except (RecursionError, ValueError):
+        return []
+    return renderer.lines

@@ -11,6 +11,7 @@ undoes them before segmentation so the rest of the pipeline sees a clean " | "-r
   labels (项目 | 本年新收件数 | 上年结转件数 | 予以公开 …) are dropped; a "header" holding numbers is
   a data row (converters make the first row of every small table a header);
 * dummy tables (every body cell "-" or empty) are dropped whole;
+* an HTML ``<table>`` written into the Markdown is rendered as the HTML reader renders tables;
 * labels detached from bare rows of numbers: table-3 rows printed as numbers only get their label
   back by order, between the rows whose labels survived (the template fixes the row order), when the
   number of bare rows equals the number of rows missing there; the label debris those rows left as
@@ -29,7 +30,7 @@ from pathlib import Path
 from ogi import schema
 from ogi.data import Document
 from ogi.errors import DocumentLoadError
-from ogi.readers.html import CELL_SEP, Line, build_document
+from ogi.readers.html import CELL_SEP, Line, build_document, render_fragment
 from ogi.readers.text import decode_bytes
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(\S.*?)[ \t]*(?:#+[ \t]*)?$")
@@ -43,6 +44,9 @@ _GENERIC_HEADER = re.compile(
 )
 _NUMBERING_ONLY = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}\s*[.．、])$")
 _SENTENCE = re.compile(r"[。；;！!？?]")
+_HTML_TABLE_START = re.compile(r"^\s*<table[\s>]", re.I)
+_HTML_TABLE = re.compile(r"<table[\s>].*?</td>", re.I | re.S)
+MAX_HTML_TABLE_LINES = 100_000
 MIN_T3_VALUES = 5  # a table-3 row holds at least this many numbers (7 applicant columns in print)
 
 
@@ -72,6 +76,7 @@ class _Item:
     drop: bool = False
     debris_ok: bool = False  # a text line that may be label debris inside a table
     meta: dict = field(default_factory=dict)
+    rendered: Line | None = None  # a line already rendered (a row of an HTML table in the Markdown)
 
     @property
     def values(self) -> list[str]:
@@ -113,7 +118,10 @@ def _is_pipe_row(line: str) -> bool:
 
 
 def looks_like_markdown(text: str) -> bool:
-    """True when text holds a Markdown pipe table (a separator row) or two ``#`` headings."""
+    """True when text holds a Markdown pipe table (a separator row), two ``#`` headings, or an HTML
+    ``<table>`` among plain lines (converters that write tables as HTML)."""
+    if _HTML_TABLE.search(text[:5_000_000]):
+        return True
     seps = headings = 0
     for line in text.splitlines():
         if "-" in line and _is_sep_row(line) and line.count("|") >= 1 and line.count("-") >= 3:
@@ -125,6 +133,24 @@ def looks_like_markdown(text: str) -> bool:
             if headings >= 2:
                 return True
     return False
+
+
+def mostly_markup(text: str) -> bool:
+    """True when most non-empty lines outside ``<table>`` blocks are HTML tags (a fragment of a page)."""
+    depth = tagged = plain = 0
+    for line in text.splitlines()[:20000]:
+        low = line.strip().lower()
+        opened = low.count("<table") - low.count("</table")
+        if depth > 0 or low.startswith("<table"):
+            depth = max(0, depth + opened)
+            continue
+        if not low:
+            continue
+        if low.startswith("<"):
+            tagged += 1
+        else:
+            plain += 1
+    return tagged > plain
 
 
 def _header_kind(cells: list[_Cell]) -> str:
@@ -196,6 +222,24 @@ def _parse(raw: str) -> list[_Item]:
     k = 0
     while k < len(lines):
         line = lines[k].rstrip("\r")
+        if _HTML_TABLE_START.match(line):
+            # an HTML table inside the Markdown (some converters write tables so): up to its end tag
+            depth, j = 0, k
+            while j < len(lines) and j - k < MAX_HTML_TABLE_LINES:
+                low = lines[j].lower()
+                depth += low.count("<table") - low.count("</table")
+                j += 1
+                if depth <= 0:
+                    break
+            fragment = "\n".join(lines[k:j])
+            rendered = render_fragment(fragment)
+            if rendered:
+                for ln in rendered:
+                    ln.offsets = [starts[k] + o for o in ln.offsets]
+                    ln.source_line = k + ln.source_line
+                    items.append(_Item(ln.source_line, starts[k], rendered=ln))
+                k = j
+                continue
         if _is_pipe_row(line) or (
             "|" in line and k + 1 < len(lines) and _is_sep_row(lines[k + 1]) and not _is_sep_row(line)
         ):
@@ -327,6 +371,9 @@ def render(raw: str) -> list[Line]:
         if it.drop:
             continue
         line = Line(it.source_line)
+        if it.rendered is not None:
+            out.append(it.rendered)
+            continue
         if it.cells is None:
             text = it.text.rstrip("\r")
             line.add(text, list(range(it.start, it.start + len(text))))

@@ -53,9 +53,13 @@ def read_text(path: Path, data: bytes | None = None) -> Document:
     """Read a plain-text report (Markdown inside it goes to the Markdown reader)."""
     data = path.read_bytes() if data is None else data
     raw, encoding = decode_bytes(data, str(path))
-    from ogi.readers.markdown import looks_like_markdown, read_markdown
+    from ogi.readers.markdown import looks_like_markdown, mostly_markup, read_markdown
 
     if looks_like_markdown(raw):  # PDF-to-Markdown output saved as .txt
+        if mostly_markup(raw):  # an HTML fragment without <html>/<body>
+            from ogi.readers.html import read_html
+
+            return read_html(path, data)
         return read_markdown(path, raw=raw, encoding=encoding)
     doc = document_from_text(raw, str(path), path.stem)
     doc.meta["encoding"] = encoding
