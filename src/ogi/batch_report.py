@@ -148,7 +148,10 @@ def render(records: list[dict[str, Any]], cross: list[dict[str, Any]], source: s
     for f in fails:
         reports_by_kind[f.kind].add(f.id)
     prose = [(r, c) for r in records for c in (r.get("checks") or []) if str(c.get("name", "")).startswith("prose.")]
-    agencies = Counter(str(r.get("agency") or "(not found)") for r in records)
+    from ogi.checks import agency_key
+
+    # grouped as the cross-year checks group them (the body the title names, else the agency field)
+    agencies = Counter(agency_key(r) or "(not found)" for r in records)
     n_found = sum(1 for r in records if r.get("agency"))
 
     def card(n: Any, label: str, cls: str = "") -> str:
@@ -179,7 +182,7 @@ def render(records: list[dict[str, Any]], cross: list[dict[str, Any]], source: s
     parts.append(_count_table("status", Counter(str(r.get("status")) for r in records)))
     parts.append(_count_table("template", Counter(str(r.get("template")) for r in records)))
     parts.append(_count_table("year", Counter(str(r.get("year")) for r in records), by_key=True))
-    parts.append(_count_table("agency", agencies))
+    parts.append(_count_table("agency (as grouped across years)", agencies))
     parts.append("</div>")
 
     parts.append("<h2>Failed checks by kind</h2>")
@@ -202,15 +205,31 @@ def render(records: list[dict[str, Any]], cross: list[dict[str, Any]], source: s
                      + (f"<br>… {len(items) - 12} more" if len(items) > 12 else "")])
     parts.append(_table(["report", "agency", "year", "failed", "checks (left ≠ right)"], rows, {3}) if rows else "<p class=pass>None.</p>")
 
-    parts.append("<h2>Cross-year checks</h2><p class=muted>left: this year's report; right: last year's.</p>")
-    rows = [[_e(c["agency"]), f'{c["previous_year"]}→{c["year"]}', _e(c["name"]), _e(c["left"]), _e(c["right"]), _status(c["status"]),
-             f'{_e(c["id"])} / {_e(c["previous_id"])}', _e(c.get("detail"))] for c in cross]
-    parts.append(_table(["agency", "years", "check", "this year", "last year", "status", "reports", "detail"], rows, {3, 4})
+    parts.append("<h2>Cross-year checks</h2><p class=muted>One row per agency and pair of consecutive years; "
+                 "this year = the later report, last year = the earlier one.</p>")
+    pairs: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
+    for c in cross:
+        pairs[(c["agency"], c["year"])].append(c)
+    rows = []
+    for (agency, year), cs in sorted(pairs.items()):
+        bad = [c for c in cs if c["status"] != "pass"]
+        items = []
+        for c in bad:
+            flag = "".join(f' <span class=flag>{m}</span>' for m, on in (("ambiguous", c["ambiguous"]), ("blank→0", c["blank"])) if on)
+            items.append(f'{_status(c["status"])} {_e(c["name"])}: this year {_e(c["left"])}, last year {_e(c["right"])}{flag}'
+                         + (f' <span class=muted>{_e(c["detail"])}</span>' if c.get("detail") and c["status"] != "fail" else ""))
+        rows.append([_e(agency), f"{year - 1}→{year}", f'{_e(cs[0]["previous_id"])} → {_e(cs[0]["id"])}',
+                     str(sum(1 for c in cs if c["status"] == "pass")), str(sum(1 for c in cs if c["status"] == "fail")),
+                     str(sum(1 for c in cs if c["status"] == "not_assessable")), "<br>".join(items) or "<span class=pass>all pass</span>"])
+    parts.append(_table(["agency", "years", "reports", "pass", "fail", "not assessable", "failed or not assessable"], rows, {3, 4, 5})
                  if rows else "<p class=muted>No agency has reports for consecutive years in this batch.</p>")
 
     parts.append("<h2>Prose against tables</h2>")
+    prose.sort(key=lambda rc: (rc[1].get("status") == "pass", str(rc[0].get("id"))))  # failures first
     rows = [[_e(r.get("id")), _e(c.get("name")), _e(c.get("left")), _e(c.get("right")), _status(str(c.get("status"))), _e(c.get("detail"))]
-            for r, c in prose]
+            for r, c in prose[:500]]
+    if len(prose) > 500:
+        rows.append(["…", f"{len(prose) - 500} more", "", "", "", ""])
     parts.append(_table(["report", "check", "narrative", "table", "status", "statement"], rows, {2, 3})
                  if rows else "<p class=muted>No narrative statement of a count was found.</p>")
     parts.append("</body></html>")
