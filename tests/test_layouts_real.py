@@ -397,3 +397,128 @@ def test_layouts_legacy_pipe_rows_skip_cumulative(tmp_path: Path, tagger) -> Non
     assert rec["template"] == "legacy"
     got = {k: c["value"] for k, c in rec["cells"].items()}
     assert got == LEGACY_EXPECTED
+
+
+def renumbered_report() -> str:
+    """A narrative numbered 一..六 (only 一 a template section), then the template tables renumbered
+    一..三, the 四 heading missing (its first subheading follows table 4), a typo in a heading, a
+    heading glued to the last row of table 3; rows space-separated."""
+    lines = [
+        "2023年青禾区科学技术局政府信息公开工作年度报告",
+        "一、总体情况",
+        "本局认真落实条例，全年公开各类信息二百余条。",
+        "二、工作机制保障",
+        "本局设立政务公开工作小组，统筹推进公开工作。",
+        "三、主动公开工作情况",
+        "全年通过网站发布信息二百余条，其中行政规范性文件3件。",
+        "四、政府信息公开申请情况",
+        "全年收到申请21件，均已办结。",
+        "五、政府信息管理",
+        "及时更新公开指南。",
+        "六、政府信息公开平台建设",
+        "网站运行平稳。",
+        "一、主动公开政府信息情况",
+        "第二十条第（一）项",
+        "信息内容 本年制发件数 本年废止件数 现行有效件数",
+        "规章 0 0 0",
+        "行政规范性文件 3 1 27",
+        "第二十条第（五）项",
+        "信息内容 本年处理决定数量",
+        "行政许可 64",
+        "第二十条第（六）项",
+        "信息内容 本年处理决定数量",
+        "行政处罚 0",
+        "行政强制 0",
+        "第二十条第（八）项",
+        "信息内容 本年收费金额（单位：万元）",
+        "行政事业性收费 0",
+        "二、收到和处理政府信息公开申请惰况",  # typo: 惰况
+        "申请人情况",
+        "自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计",
+    ]
+    rows = {
+        "一、本年新收政府信息公开申请数量": "19 2 0 0 0 0 21",
+        "二、上年结转政府信息公开申请数量": "1 0 0 0 0 0 1",
+        "（一）予以公开": "9 1 0 0 0 0 10",
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）": "2 0 0 0 0 0 2",
+        "1.本机关不掌握相关政府信息": "6 1 0 0 0 0 7",
+        "3.其他": "2 0 0 0 0 0 2",
+        "（七）总计": "19 2 0 0 0 0 21",
+    }
+    for label, values in rows.items():
+        lines.append(f"{label} {values}")
+    lines += [
+        "四、结转下年度继续办理 1 0 0 0 0 0 1 三、政府信息公开行政复议、行政诉讼情况",  # heading glued to the row
+        "行政复议 行政诉讼",
+        "结果维持 结果纠正 其他结果 尚未审结 总计",
+        "1 0 0 0 1 0 0 0 0 0 0 0 0 0 0",
+        "（一）主要问题",
+        "公开栏目设置有待优化。",
+        "（二）改进情况",
+        "下一步将调整栏目。",
+        "五、其他需要报告的事项",
+        "本年度未收取信息处理费。",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def test_layouts_sections_renumbered_after_narrative(tmp_path: Path, tagger) -> None:  # noqa: ANN001
+    rec = tag_path(_write(tmp_path, "renumbered.txt", renumbered_report()), tagger)
+    assert rec["status"] == "success", rec["errors"]
+    got = [(s["key"], s["title"]) for s in rec["sections"]]
+    assert got == [
+        ("s1", "一、总体情况"),
+        ("s2", "一、主动公开政府信息情况"),
+        ("s3", "二、收到和处理政府信息公开申请惰况"),
+        ("s4", "三、政府信息公开行政复议、行政诉讼情况"),
+        ("s5", "(一)主要问题"),  # titles are normalised (NFKC)
+        ("s6", "五、其他需要报告的事项"),
+    ]
+    cells = {k: c["value"] for k, c in rec["cells"].items()}
+    assert cells["t2.art20_1.normative_docs.in_force"] == "27"
+    assert cells["t2.art20_5.licensing.decisions"] == "64"
+    assert cells["t3.new_received.total"] == "21"
+    assert cells["t3.carried_forward.natural_person"] == "1"
+    assert cells["t3.carried_forward.total"] == "1"
+    assert cells["t4.review.maintain"] == "1"
+    assert cells["t4.review.total"] == "1"
+
+
+def sections_only_report() -> str:
+    """A legacy report with numbered sections and no table at all (its prose full of numbers)."""
+    return "\n".join([
+        "北岭县统计局2014年政府信息公开工作年度报告",
+        "本报告所列数据的统计期限自2014年1月1日起至2014年12月31日止。",
+        "一、概述",
+        "2014年，我局主动公开政府信息56条，接受咨询320人次。",
+        "1、加强组织领导",
+        "成立了信息公开领导小组。",
+        "二、主动公开政府信息情况",
+        "（一）公开的主要内容",
+        "全年新增主动公开信息56条，其中统计公报4条。",
+        "三、依申请公开政府信息情况",
+        "全年未收到政府信息公开申请。",
+        "四、行政复议和行政诉讼情况",
+        "全年行政复议0件，行政诉讼0件。",
+        "五、存在的问题及改进措施",
+        "公开内容仍需丰富。",
+    ]) + "\n"
+
+
+def test_layouts_sections_and_no_table_is_success(tmp_path: Path, tagger) -> None:  # noqa: ANN001
+    rec = tag_path(_write(tmp_path, "notable.txt", sections_only_report()), tagger)
+    assert rec["status"] == "success", rec["errors"]
+    assert rec["template"] == "legacy"
+    assert rec["cells"] == {}
+    assert [s["key"] for s in rec["sections"]] == [f"legacy.{i}" for i in range(1, 6)]
+    assert rec["sections"][3]["title"] == "四、行政复议和行政诉讼情况"
+
+
+def test_layouts_sections_and_no_table_on_one_line(tmp_path: Path, tagger) -> None:  # noqa: ANN001
+    # a body whose newlines were lost
+    body = " ".join(sections_only_report().splitlines()[1:]) + " " + "下一步，本局将继续做好政府信息公开工作。" * 12
+    text = sections_only_report().splitlines()[0] + "\n" + body + "\n"
+    rec = tag_path(_write(tmp_path, "oneline.txt", text), tagger)
+    assert rec["status"] == "success", rec["errors"]
+    assert rec["cells"] == {}
+    assert [s["key"] for s in rec["sections"]] == [f"legacy.{i}" for i in range(1, 6)]

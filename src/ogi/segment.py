@@ -12,6 +12,7 @@ One pass over the lines handles every layout of DOMAIN.md:
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from ogi import glued
@@ -222,6 +223,51 @@ def _BLOCK_MATCH(text: str) -> bool:  # noqa: N802 - reads as the regex it wraps
     return bool(schema.match_block(text))
 
 
+_GLUED_HEAD = re.compile(r"[一二三四五六][、.．]")
+
+
+def _heading_length(text: str) -> int:
+    """Length of the template section heading that ``text`` starts with ("四、政府信息公开行政复议、
+    行政诉讼情况行政复议…" → 19), the title being the prefix closest to a section title (≥ 0.9); 0 if none."""
+    from ogi import schema
+
+    m = _GLUED_HEAD.match(text)
+    if not m:
+        return 0
+    best, best_len = 0.0, 0
+    title = text[m.end() :]
+    for n in range(4, min(len(title), 32) + 1):
+        sim = schema.section_title_similarity(title[:n])[1]
+        if sim > best:  # the shortest prefix of the best score: a trailing "(" or ":" is not title
+            best, best_len = sim, n
+    return m.end() + best_len if best >= 0.9 else 0
+
+
+def glued_heading_cuts(line: str) -> list[int]:
+    """Offsets where a line must be cut around a template section heading glued to other cells: before a
+    heading that follows a row ("… 0 0 0四、政府信息公开行政复议、行政诉讼情况") and after a heading that
+    the table's first cells follow ("四、政府信息公开行政复议、行政诉讼情况 行政复议 行政诉讼"); [] when none."""
+    from ogi import schema
+
+    cuts: list[int] = []
+    for m in _GLUED_HEAD.finditer(line):
+        start = m.start()
+        if start > 0 and not re.search(r"[\d\s)）|。]$", line[:start]):
+            continue  # mid-word ("第四、…") or after a label: not a heading that follows a row
+        if schema.cn_to_int(m.group()[0]) is None:
+            continue
+        n = _heading_length(line[start:])
+        if not n:
+            continue
+        if start > 0:
+            cuts.append(start)
+        rest = line[start + n :].strip()
+        if len(rest) >= 2:
+            cuts.append(start + n)
+        break
+    return cuts
+
+
 def segment(doc: Document) -> Document:
     """Fill ``doc.segments`` from ``doc.text``; returns the same document."""
     segs: list[Segment] = []
@@ -288,6 +334,30 @@ def segment(doc: Document) -> Document:
             segs.append(Segment(joined, body_start, end, li, "text", sep="joined", blank_before=blank_before))
             blank_before = False
             skip = n_join
+            continue
+        cuts = glued_heading_cuts(stripped) if "|" not in stripped and len(stripped) <= 120 else []
+        if cuts:
+            # a section heading glued to a table row or to the table's first header cells: the heading
+            # is a segment of its own, the text before and after it rows of cells
+            flush_vertical()
+            bounds = [0, *cuts, len(stripped)]
+            for a, b in itertools.pairwise(bounds):
+                piece = stripped[a:b]
+                lead_p = len(piece) - len(piece.lstrip())
+                piece = piece.strip()
+                if not piece:
+                    continue
+                base = body_start + a + lead_p
+                if a in cuts and _HEADING_LINE.match(piece):
+                    toks = [(piece, base, base + len(piece))]
+                else:
+                    toks = []
+                    for t, s0, e0 in _split_space_tokens(piece, base):
+                        toks += _unglue(t, s0) if not is_number(t) else [(t, s0, e0)]
+                sep_p = "line" if len(toks) == 1 else "space"
+                for ci, (t, s0, e0) in enumerate(toks):
+                    segs.append(Segment(t, s0, e0, li, _kind(t), cell=ci, n_cells=len(toks), sep=sep_p, blank_before=blank_before))
+                    blank_before = False
             continue
         if _CJK1.match(stripped):
             # a run of single CJK characters on consecutive lines is a vertical label
