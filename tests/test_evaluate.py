@@ -9,8 +9,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from ogi.annotations import AnnotatedReport, Span, write_annotations  # noqa: E402
-from ogi.evaluate import evaluate, prf, select_reports  # noqa: E402
+from ogi.annotations import AnnotatedReport, Span, write_annotations
+from ogi.evaluate import evaluate, prf, select_reports
 
 T3_COLS = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total")
 T4_GROUPS = ("review", "litigation_direct", "litigation_after_review")
@@ -195,7 +195,10 @@ def test_corrupted_gold_value_drops_recall_by_one_cell(tmp_path):
     assert m["exact_match"] == 0.5
     worst = m["worst_reports"][0]
     assert worst["id"] == "hand_cell_per_line"
-    assert {"key": "t4.review.other", "gold": "3", "pred": "0"} in worst["misses"]
+    miss = next(x for x in worst["misses"] if x["key"] == "t4.review.other")
+    assert (miss["gold"], miss["pred"]) == ("3", "0")
+    # the miss says where the predicted cell is printed: its line and the text around it
+    assert miss["where"]["span"] == "0" and miss["where"]["line"] >= 1
 
 
 def test_corrupted_value_in_pipe_rows(tmp_path):
@@ -210,10 +213,9 @@ def test_corrupted_value_in_pipe_rows(tmp_path):
     # score the original text's prediction against the corrupted gold by evaluating the original text with the
     # corrupted annotation: same spans, the gold value read from the changed text
     from ogi.evaluate import ReportScore, score_cells
-
-    from ogi.training.align import document_from_annotation
     from ogi.pipeline import process
     from ogi.taggers import load_tagger
+    from ogi.training.align import document_from_annotation
 
     doc = process(document_from_annotation(good), load_tagger("rules"))
     sc = ReportScore(good.id, {})

@@ -1,9 +1,9 @@
-"""``ogi eval``: score models on annotated reports; print the headline metrics, write metrics.json + report.html."""
+"""``ogi eval``: score models on annotated reports or cell-level gold; print the headline metrics, write metrics.json + report.html."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -65,13 +65,115 @@ def print_summary(result: dict[str, Any]) -> None:
         console.print(bt)
 
 
+def print_gold_summary(result: dict[str, Any]) -> None:
+    """Rich tables for cell-level gold: one row per model, then one row per file (non-0 / cell / section F1)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    models = result["models"]
+    for spec, why in result.get("skipped", {}).items():
+        console.print(f"[yellow]skipped {spec}:[/yellow] {why}")
+    for g in result.get("gold", []):
+        for w in g.get("warnings", []):
+            console.print(f"[yellow]{g['gold']}:[/yellow] {w}")
+    console.print(f"{result['n_reports']} reports with cell gold")
+    if not models:
+        return
+    t = Table(title="ogi eval (cell gold)")
+    for h in ("model", "cell F1", "non-0 F1", "sect. F1", "blanks kept", "gold amb. right", "failed"):
+        t.add_column(h, justify="left" if h == "model" else "right", no_wrap=h == "model")
+    for spec, m in models.items():
+        b, a = m["blanks"], m["gold_ambiguous"]
+        t.add_row(
+            spec, _f(m["cells"]["f1"]), _f(m["cells_nonzero"]["f1"]), _f(m["sections"]["f1"]),
+            f"{b['kept']}/{b['count']}", f"{a['right_in_column'] + a['right_in_row']}/{a['count']}", _f(m["failed"]),
+        )
+    console.print(t)
+    ft = Table(title="per file (Δ: against the first model)")
+    ft.add_column("file", no_wrap=True)
+    ft.add_column("metric", no_wrap=True)
+    specs = list(models)
+    for spec in specs:
+        ft.add_column(spec, justify="right")
+    per = {spec: {r["id"]: r for r in m["reports"]} for spec, m in models.items()}
+    for g in result.get("gold", []):
+        for i, (label, key) in enumerate((("non-0 F1", "nonzero_cell_f1"), ("cell F1", "cell_f1"), ("sect. F1", "section_f1"))):
+            vals = [per[spec].get(g["id"], {}).get(key) for spec in specs]
+            cells = [_f(v) for v in vals]
+            for j in range(1, len(vals)):
+                if vals[j] is not None and vals[0] is not None and abs(vals[j] - vals[0]) >= 0.0005:
+                    cells[j] += f" ({vals[j] - vals[0]:+.3f})"
+            ft.add_row(g["id"] if i == 0 else "", label, *cells, end_section=i == 2)
+    console.print(ft)
+
+
+def _command_line(model: list[str], data: list[Path], gold: list[Path], raw: Path | None, out: Path | None, split: str) -> str:
+    """The ``ogi eval`` command that reproduces a run (written into metrics.json and report.html)."""
+    import shlex
+
+    parts = ["ogi", "eval"]
+    for m in model:
+        parts += ["--model", m]
+    for p in gold:
+        parts += ["--gold", str(p)]
+    if raw is not None:
+        parts += ["--raw", str(raw)]
+    for p in data:
+        parts += ["--data", str(p)]
+    if data and split != "test":
+        parts += ["--split", split]
+    if out is not None:
+        parts += ["--out", str(out)]
+    return shlex.join(parts)
+
+
 def command(
-    data: Annotated[list[Path], typer.Option("--data", "-d", help="Annotated JSONL file(s) or folders of *.jsonl.")],
-    model: Annotated[list[str], typer.Option("--model", "-m", help="rules, crf, transformer, default or a model directory; repeat to compare.")] = ["rules"],  # noqa: B006
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for metrics.json and report.html.")] = None,
-    split: Annotated[str, typer.Option("--split", help="Which reports to score by meta.split: test, dev, train or all.")] = "test",
+    model: Annotated[list[str], typer.Option("--model", "-m", help="rules, crf, transformer, default or a model directory; repeat to compare (the first is the baseline of the Δ columns).")] = ["rules"],  # noqa: B006
+    data: Annotated[list[Path] | None, typer.Option("--data", "-d", help="Annotated JSONL file(s) or folders of *.jsonl.")] = None,
+    gold: Annotated[list[Path] | None, typer.Option("--gold", "-g", help="Cell-level gold: JSON file(s) or folders of *.json (docs/gold-format.md).")] = None,
+    raw: Annotated[Path | None, typer.Option("--raw", help="Folder of the raw reports the gold files name (default: raw/ beside the gold folder).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for metrics.json and report.html.")] = None,
+    split: Annotated[str, typer.Option("--split", help="With --data: which reports to score by meta.split: test, dev, train or all.")] = "test",
 ) -> None:
-    """Score models on annotated reports: cells, sections, segment labels, by layout/template/script."""
+    """Score models on annotated reports (--data) or on reports with cell-level gold (--gold)."""
+    data, gold = list(data or []), list(gold or [])
+    if bool(data) == bool(gold):
+        typer.echo("error: give either --data ANNOTATIONS.jsonl or --gold GOLD_DIR (not both, not neither)", err=True)
+        raise typer.Exit(2)
+    if gold:
+        _gold_command(model, gold, raw, out, _command_line(model, [], gold, raw, out, split))
+        return
+    if raw is not None:
+        typer.echo("error: --raw goes with --gold", err=True)
+        raise typer.Exit(2)
+    _data_command(model, data, out, split, _command_line(model, data, [], None, out, split))
+
+
+def _gold_command(model: list[str], gold: list[Path], raw: Path | None, out: Path | None, cmd: str) -> None:
+    """``ogi eval --gold``: raw reports with cell-level gold."""
+    from ogi.evaluate import evaluate_gold
+    from ogi.gold import GoldFormatError, read_golds
+
+    if raw is not None and not raw.is_dir():
+        typer.echo(f"error: --raw {raw}: no such folder", err=True)
+        raise typer.Exit(2)
+    try:
+        golds = read_golds(gold, raw)
+    except GoldFormatError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    result = evaluate_gold(model, golds, out, command=cmd)
+    print_gold_summary(result)
+    if out is not None:
+        typer.echo(f"wrote {out / 'metrics.json'} and {out / 'report.html'}")
+    if not result["models"]:
+        typer.echo("error: no model could be loaded", err=True)
+        raise typer.Exit(1)
+
+
+def _data_command(model: list[str], data: list[Path], out: Path | None, split: str, cmd: str) -> None:
+    """``ogi eval --data``: annotated reports."""
     from ogi.annotations import read_annotations
     from ogi.evaluate import evaluate
 
@@ -94,7 +196,7 @@ def command(
             err=True,
         )
         raise typer.Exit(2)
-    result = evaluate(model, data, out, split=split, reports=reports)
+    result = evaluate(model, data, out, split=split, reports=reports, command=cmd)
     print_summary(result)
     if out is not None:
         typer.echo(f"wrote {out / 'metrics.json'} and {out / 'report.html'}")
