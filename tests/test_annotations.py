@@ -153,16 +153,18 @@ def test_label_studio_round_trip(tmp_path):
     reps = [tricky_report("a"), tricky_report("b")]
     for utf16 in (False, True):
         tasks = to_label_studio(reps, utf16=utf16)
-        res = tasks[0]["annotations"][0]["result"][0]
-        assert res["type"] == "labels" and res["from_name"] == "label" and res["to_name"] == "text"
-        assert set(res["value"]) == {"start", "end", "text", "labels"}
+        res = tasks[0]["predictions"][0]["result"][0]
+        assert res["type"] == "labels" and res["from_name"] == "sec" and res["to_name"] == "text"
+        assert {"start", "end", "text", "labels"} <= set(res["value"])
+        for t in tasks:  # what an annotator who accepts the pre-fills submits
+            t["annotations"] = [{"id": 1, "result": t["predictions"][0]["result"]}]
         assert from_label_studio(tasks, utf16=utf16) == reps
         path = tmp_path / "ls.json"
         path.write_bytes(json.dumps(tasks, ensure_ascii=False).encode())
         assert from_label_studio(path, utf16=utf16) == reps
     # the astral char shifts UTF-16 offsets of the spans after it
-    last16 = to_label_studio(reps, utf16=True)[0]["annotations"][0]["result"][-1]["value"]
-    last = to_label_studio(reps)[0]["annotations"][0]["result"][-1]["value"]
+    last16 = to_label_studio(reps, utf16=True)[0]["predictions"][0]["result"][-1]["value"]
+    last = to_label_studio(reps)[0]["predictions"][0]["result"][-1]["value"]
     assert last16["start"] == last["start"] + 1
 
 
