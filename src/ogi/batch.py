@@ -205,9 +205,9 @@ def assign_ids(files: list[str]) -> list[str]:
         root = os.path.commonpath([os.path.dirname(p) for p in paths])
         rels = [display(os.path.relpath(p, root)).replace(os.sep, "/") for p in paths]
         bare = [os.path.splitext(r)[0] for r in rels]
-        chosen = bare if len(set(bare)) == len(bare) else rels
-        for i, name in zip(idx, chosen, strict=True):
-            ids[i] = name
+        n_bare = Counter(bare)
+        for i, b, r in zip(idx, bare, rels, strict=True):
+            ids[i] = b if n_bare[b] == 1 else r  # the suffix only where the folder is not enough
     taken: Counter[str] = Counter()
     for i, name in enumerate(ids):  # a stem equal to another file's relative id: number the later one
         taken[name] += 1
@@ -327,6 +327,11 @@ def check_output(out: Path, files: list[str]) -> None:
         st = None
     if st is not None and not stat.S_ISREG(st.st_mode):
         raise UsageError(f"--out {out} is {_kind(st.st_mode)}, not a regular file; omit --out to write JSONL to stdout")
+    special = ("/dev/", "/proc/", "/sys/")
+    if os.path.abspath(out).startswith(special) or os.path.realpath(out).startswith(special):
+        # /dev/stdout resolves to whatever fd 1 is (a pipe, a tty, a file): the atomic rename would
+        # replace the link itself
+        raise UsageError(f"--out {out} is a device or process file; omit --out to write JSONL to stdout")
     target = key(str(out))
     for f in files:
         if key(f) == target:
