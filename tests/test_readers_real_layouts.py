@@ -473,3 +473,33 @@ def test_markdown_with_html_table(tmp_path: Path, tagger, suffix: str) -> None: 
     rec = tag_path(f, tagger)
     assert cells_of(rec, "t3.") == expected_t3(t3)
     assert not any(c["ambiguous"] for c in rec["cells"].values())
+
+
+def test_markdown_inline_markup_removed(tmp_path: Path) -> None:
+    f = tmp_path / "m.md"
+    f.write_text(
+        "## **一、总体情况**\n\n> 本局依法公开，详见[网站](http://example.invalid)。\n\n"
+        "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n| --- | --- | --- | --- |\n"
+        "| **规章** | 0 | 0 | 0 |\n| 行政规范<br>性文件 | 3 | 1 | 9 |\n\n```\n- 2 -\n```\n",
+        encoding="utf-8",
+    )
+    lines = read(f).text.split("\n")
+    assert "一、总体情况" in lines and "本局依法公开,详见网站。" in lines
+    assert "规章 | 0 | 0 | 0" in lines and "行政规范性文件 | 3 | 1 | 9" in lines
+    assert "- 2 -" in lines and "```" not in lines
+
+
+def test_unruled_pdf_vertical_label_not_glued(tmp_path: Path) -> None:
+    """A group label printed one char per line, one char right beside the next column's text."""
+    p = _Page()
+    label = "三、本年度办理结果"
+    for k, ch in enumerate(label):
+        p.text(20, 100 + 14 * k, ch)
+    p.text(38, 100 + 14 * 5, "（三）不予公开")  # 8 pt right of the vertical "办": one word to pdfplumber's eye
+    for k, (name, v) in enumerate((("1.属于国家秘密", 2), ("2.重复申请", 1))):
+        p.text(140, 100 + 30 * k, name)
+        p.text(400, 100 + 30 * k, str(v))
+    f = tmp_path / "vertical.pdf"
+    f.write_bytes(_pdf([p.content]))
+    cells = [c for line in read(f).text.split("\n") for c in line.split(" | ")]
+    assert label in cells and "(三)不予公开" in cells

@@ -3,7 +3,8 @@
 PDF-to-Markdown tools produce Markdown that is structurally noisy in recurring ways; the reader
 undoes them before segmentation so the rest of the pipeline sees a clean " | "-row rendering:
 
-* ``#`` heading markers, horizontal rules and table separator rows (``|---|``) are dropped;
+* ``#`` heading markers, horizontal rules, code fences and table separator rows (``|---|``) are
+  dropped, and inline markup (``**bold**``, escapes, links, ``<br>`` in a cell, entities) removed;
 * a pipe row becomes its cells joined by " | ", outer pipes removed, interior empty cells kept (so
   ``meta["grid"]`` is True: a blank cell keeps its column); empty cells past a table's widest
   content column are trimmed, a leading cell holding only a numbering ("三、") is dropped;
@@ -30,7 +31,7 @@ from pathlib import Path
 from ogi import schema
 from ogi.data import Document
 from ogi.errors import DocumentLoadError
-from ogi.readers.html import CELL_SEP, Line, build_document, render_fragment
+from ogi.readers.html import CELL_SEP, Line, build_document, is_cjk, render_fragment
 from ogi.readers.text import decode_bytes
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(\S.*?)[ \t]*(?:#+[ \t]*)?$")
@@ -44,6 +45,7 @@ _GENERIC_HEADER = re.compile(
 )
 _NUMBERING_ONLY = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}\s*[.．、])$")
 _SENTENCE = re.compile(r"[。；;！!？?]")
+_FENCE = re.compile(r"^\s{0,3}(?:```|~~~)")
 _HTML_TABLE_START = re.compile(r"^\s*<table[\s>]", re.I)
 _HTML_TABLE = re.compile(r"<table[\s>].*?</td>", re.I | re.S)
 MAX_HTML_TABLE_LINES = 100_000
@@ -58,10 +60,70 @@ def _is_blankish(text: str) -> bool:
     return not text or text in _PLACEHOLDER
 
 
+_INLINE = re.compile(
+    r"\\(?P<esc>[\\`*_{}\[\]()#+\-.!|~<>])"
+    r"|(?P<br><br\s*/?>)"
+    r"|(?P<img>!\[[^\]]*\]\([^)]*\))"
+    r"|\[(?P<link>[^\]]+)\]\([^)]*\)"
+    r"|(?P<mark>\*\*|__|~~|`)"
+    r"|(?P<ent>&(?:[a-zA-Z]{2,8}|#\d{1,6}|#x[0-9a-fA-F]{1,5});)",
+    re.I,
+)
+_LINE_PREFIX = re.compile(r"^\s{0,3}(?:>\s?)+|^\s{0,3}[-*+]\s+(?=\D)")
+
+
+def _inline(s: str, base: int) -> tuple[str, list[int]]:
+    """Markdown inline markup removed (emphasis, code ticks, escapes, links, images, <br>, entities),
+    with the raw offset of every kept char."""
+    import html as _html
+
+    if not any(ch in s for ch in "\\*_~`[!<&"):
+        return s, list(range(base, base + len(s)))
+    chars: list[str] = []
+    offs: list[int] = []
+    pos = 0
+    for m in _INLINE.finditer(s):
+        chars.extend(s[pos : m.start()])
+        offs.extend(range(base + pos, base + m.start()))
+        pos = m.end()
+        if m.group("esc"):
+            chars.append(m.group("esc"))
+            offs.append(base + m.start("esc"))
+        elif m.group("br"):
+            chars.append(" ")  # a line break inside a cell: joined below, "" next to CJK
+            offs.append(base + m.start())
+        elif m.group("link"):
+            chars.extend(m.group("link"))
+            offs.extend(range(base + m.start("link"), base + m.end("link")))
+        elif m.group("ent"):
+            text = _html.unescape(m.group("ent")).replace("\u00a0", " ")
+            chars.extend(text)
+            offs.extend([base + m.start()] * len(text))
+    chars.extend(s[pos:])
+    offs.extend(range(base + pos, base + len(s)))
+    # a space the markup left between two CJK chars is no space
+    keep = [
+        not (c == " " and 0 < k < len(chars) - 1 and is_cjk(chars[k - 1]) and is_cjk(chars[k + 1]))
+        for k, c in enumerate(chars)
+    ]
+    return "".join(c for c, ok in zip(chars, keep) if ok), [o for o, ok in zip(offs, keep) if ok]
+
+
+def _stripped(text: str, offs: list[int]) -> tuple[str, list[int]]:
+    a = len(text) - len(text.lstrip())
+    b = len(text.rstrip())
+    return text[a:b], offs[a:b]
+
+
 @dataclass
 class _Cell:
     text: str
     start: int  # raw offset of the first char of the stripped cell text
+    offs: list[int] = field(default_factory=list)  # raw offset of every char of ``text``
+
+    def __post_init__(self) -> None:
+        if len(self.offs) != len(self.text):
+            self.offs = list(range(self.start, self.start + len(self.text)))
 
 
 @dataclass
@@ -71,6 +133,7 @@ class _Item:
     source_line: int
     start: int  # raw offset of the line
     text: str = ""
+    offs: list[int] = field(default_factory=list)  # raw offset of every char of ``text``
     cells: list[_Cell] | None = None
     label: str = ""  # a table-3 label re-attached by order (inserted before the cells)
     drop: bool = False
@@ -98,10 +161,8 @@ def _split_row(line: str, start: int) -> list[_Cell]:
         parts = parts[:-1]  # after the trailing pipe
     cells: list[_Cell] = []
     for a, b in parts:
-        seg = line[a:b]
-        inner = seg.strip()
-        lead = len(seg) - len(seg.lstrip())
-        cells.append(_Cell(inner.replace("\\|", "/"), start + a + lead))
+        text, offs = _stripped(*_inline(line[a:b].replace("\\|", " /"), start + a))
+        cells.append(_Cell(text, offs[0] if offs else start + a, offs))
     return cells
 
 
@@ -255,11 +316,18 @@ def _parse(raw: str) -> list[_Item]:
         if _is_sep_row(line) or _RULE.match(line):
             k += 1
             continue
+        if _FENCE.match(line):
+            k += 1
+            continue
         m = _HEADING.match(line)
         if m:
-            items.append(_Item(k + 1, starts[k] + m.start(2), text=m.group(2), meta={"heading": True}))
+            text, offs = _inline(m.group(2), starts[k] + m.start(2))
+            items.append(_Item(k + 1, starts[k], text=text, offs=offs, meta={"heading": True}))
         else:
-            items.append(_Item(k + 1, starts[k], text=line))
+            p = _LINE_PREFIX.match(line)
+            cut = p.end() if p else 0
+            text, offs = _inline(line[cut:], starts[k] + cut)
+            items.append(_Item(k + 1, starts[k], text=text, offs=offs))
         k += 1
     return items
 
@@ -376,7 +444,8 @@ def render(raw: str) -> list[Line]:
             continue
         if it.cells is None:
             text = it.text.rstrip("\r")
-            line.add(text, list(range(it.start, it.start + len(text))))
+            offs = it.offs[: len(text)] if len(it.offs) >= len(text) else list(range(it.start, it.start + len(text)))
+            line.add(text, offs)
         else:
             cells = it.cells
             if it.label:
@@ -387,9 +456,9 @@ def render(raw: str) -> list[Line]:
             for k, c in enumerate(cells):
                 if k:
                     line.add(CELL_SEP, last)
-                line.add(c.text, list(range(c.start, c.start + len(c.text))))
+                line.add(c.text, c.offs)
                 if c.text:
-                    last = c.start + len(c.text)
+                    last = c.offs[-1] + 1
         out.append(line)
     return out
 

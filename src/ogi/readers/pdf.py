@@ -26,6 +26,7 @@ from ogi.errors import DocumentLoadError
 from ogi.readers.html import CELL_SEP, Line, build_document, clean_cell, is_cjk, join_broken
 
 MAX_PAGES = 500
+MAX_DRAWN = 20_000  # a page drawing more rects and lines than this is a chart, not a table: words only
 RULED = True  # read bordered tables cell by cell (False: word positions only, for comparison)
 MAX_CHARS = 5_000_000
 ROW_TOLERANCE = 3.0  # pt: words whose tops differ by at most this share a row
@@ -53,6 +54,7 @@ class _Cell:
     top: float
     bottom: float
     text: str
+    head: tuple[float, float, str] | None = None  # (x1 of the first word, x0 of the second, first word)
 
 
 @dataclass
@@ -111,6 +113,8 @@ def _page_rows(words: list[dict]) -> list[_Row]:
                 width = (_char_width(prev) + _char_width(w)) / 2
                 if gap <= CELL_GAP * width:
                     c = cells[-1]
+                    if c.head is None:
+                        c.head = (c.x1, x0, c.text)
                     c.text += _joiner(c.text, text) + text
                     c.x1 = max(c.x1, x1)
                     c.bottom = max(c.bottom, float(w["bottom"]))
@@ -228,8 +232,27 @@ def _is_single_cjk(text: str) -> bool:
     return len(text) == 1 and is_cjk(text) and not text.isdigit()
 
 
+def _split_stack_heads(rows: list[_Row]) -> None:
+    """A vertical label's char glued to the word beside it ("办" + "(三)不予公开") is cut off again
+    where other single chars stack at its x."""
+    xs = [c.x0 for row in rows for c in row.cells if _is_single_cjk(c.text)]
+    if len(xs) < 2:
+        return
+    for row in rows:
+        out: list[_Cell] = []
+        for c in row.cells:
+            if c.head and _is_single_cjk(c.head[2]) and sum(1 for x in xs if abs(x - c.x0) <= 2.0) >= 2:
+                x1, x0_rest, first = c.head
+                out.append(_Cell(c.x0, x1, c.top, c.bottom, first))
+                out.append(_Cell(x0_rest, c.x1, c.top, c.bottom, c.text[len(first) :].lstrip()))
+            else:
+                out.append(c)
+        row.cells = out
+
+
 def _rejoin_vertical(rows: list[_Row]) -> list[_Row]:
     """Stacked single-CJK-char cells at the same x (a vertical label) become one cell."""
+    _split_stack_heads(rows)
     singles = [(ri, ci) for ri, row in enumerate(rows) for ci, c in enumerate(row.cells) if _is_single_cjk(c.text)]
     used: set[tuple[int, int]] = set()
     merges: list[list[tuple[int, int]]] = []
@@ -385,7 +408,8 @@ def read_pdf(path: Path) -> Document:
                 raise DocumentLoadError(str(path), "corrupt PDF: no pages")
             for page in all_pages[:MAX_PAGES]:
                 words = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=1.5)
-                ruled, boxes = _ruled_rows(page) if words and RULED else ([], [])
+                drawn = len(page.rects) + len(page.lines) if words and RULED else 0
+                ruled, boxes = _ruled_rows(page) if 0 < drawn <= MAX_DRAWN else ([], [])
                 ruled_pages.append(ruled)
                 free = [w for w in words if not _inside(w, boxes)] if boxes else words
                 pages.append((float(page.height), _page_rows(free)))
