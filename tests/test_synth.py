@@ -387,3 +387,10 @@ def test_synth_legacy_cumulative_and_no_table():
         vals = [s for s in r.spans if s.label.startswith("VAL.legacy.")]
         assert len(vals) <= len(rows)
     assert any(not any(s.label.startswith("VAL.") for s in r.spans) for r in reps)  # sections, no table
+
+
+def test_corpus_card_counts_families(corpus):
+    card = corpus_card(corpus)
+    assert "| augmentation family |" in card
+    for fam in FAMILIES:
+        assert f"| {fam} |" in card

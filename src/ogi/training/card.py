@@ -21,7 +21,8 @@ def _table(title: str, counts: Counter, splits: list[str]) -> list[str]:
 
 
 def corpus_card(reports: Iterable[AnnotatedReport]) -> str:
-    """Markdown tables: reports per split × template / layout / script / source / format, and span totals."""
+    """Markdown tables: reports per split × template / layout / script / source / format / augmentation
+    family (synthetic reports), and span totals."""
     reps = list(reports)
     split_names = sorted({str(r.meta.get("split", "")) for r in reps}, key=lambda s: (_SPLITS.index(s) if s in _SPLITS else 9, s))
     out = [f"Reports: {len(reps)}; spans: {sum(len(r.spans) for r in reps)}; "
@@ -29,6 +30,10 @@ def corpus_card(reports: Iterable[AnnotatedReport]) -> str:
     for axis in _AXES:
         counts: Counter = Counter((str(r.meta.get("split", "")), str(r.meta.get(axis))) for r in reps)
         out += _table(axis, counts, split_names) + [""]
+    fams: Counter = Counter((str(r.meta.get("split", "")), f) for r in reps for f in (r.meta.get("families") or ["(none)"])
+                            if "families" in r.meta)
+    if fams:  # a report may carry several augmentation families: each is counted
+        out += _table("augmentation family", fams, split_names) + [""]
     labels: Counter = Counter(s.label.split(".")[0] for r in reps for s in r.spans)
     out += ["| span kind | count |", "|---|---:|"] + [f"| {k} | {labels[k]} |" for k in sorted(labels)]
     return "\n".join(out) + "\n"

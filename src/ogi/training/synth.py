@@ -446,7 +446,7 @@ class _Maker:
         drop_hdr = self.no_header()
         for b, block_rows in t2_layout(tpl):
             cols = b.cols[tpl]
-            head = rng.choice((f"第二十条第（{b.numeral}）项", f"第二十条第（{b.numeral}）项", f"第二十条（{b.numeral}）项"))
+            head = f"第二十条第（{b.numeral}）项"
             if para and rng.random() < 0.4:
                 head = rng.choice((f"《条例》第二十条第（{b.numeral}）项", f"第（{b.numeral}）项"))
             rows.append([Cell(self.lab(head), f"BLK.{b.key}", "hdr", colspan=len(cols) + 1)])
@@ -583,7 +583,7 @@ class _Maker:
             rows = [[Cell(rng.choice(("统计指标", "指标")), "HDR"), Cell("计量单位", "HDR"),
                      Cell(f"{head_year}年度", "HDR"), Cell("历年累计", "HDR")]]
         else:
-            rows = [[Cell(rng.choice(("统计指标", "统 计 指 标", "指标")), "HDR"), Cell("单位", "HDR"), Cell("统计数", "HDR")]]
+            rows = [[Cell(rng.choice(("统计指标", "指标", "项目")), "HDR"), Cell("单位", "HDR"), Cell("统计数", "HDR")]]
         picked = [r for r in LEGACY_ROWS if rng.random() < 0.7]
         group_no = 0
         item_no = 0
@@ -659,7 +659,7 @@ def build_items(rng: Random, style: Style, tpl: str, year: int, org: str) -> lis
                 items.append(("line", f"报送单位：{org}"))
             items.append(("table", mk.legacy_table(year)))
             if rng.random() < 0.5:
-                items.append(("line", f"填报日期：{year + 1}年{rng.randint(1, 3)}月{rng.randint(1, 28)}日"))
+                items.append(("line", f"报送日期：{year + 1}年{rng.randint(1, 3)}月{rng.randint(1, 28)}日"))
         return items
     narrative = style.renumber
     if narrative:  # a narrative numbered 一..N first; only 一、总体情况 is a template section
@@ -1351,11 +1351,11 @@ def _style(rng: Random, layout: str, families: frozenset[str], drop_blank_rate: 
         vertical=rng.random() < (0.6 if layout == "pdf_text" else 0.3),
         wrap=rng.choice((52, 58, 62, 66, 70)),
         numbers_first=rng.choice((0.2, 0.4, 0.7)) if layout == "pdf_text" else 0.0,
-        split_rate=rng.choice((0.15, 0.3, 0.5)) if layout == "cell_per_line_split" else 0.0,
+        split_rate=rng.choice((0.08, 0.15, 0.3)) if layout == "cell_per_line_split" else 0.0,
         md_mode=rng.choice(("subtables", "subtables", "detached", "plain")) if layout == "md_conversion" else "",
         md_headings=rng.random() < 0.75,
-        renumber=layout == "md_conversion" and rng.random() < 0.35,
-        drop_s5_heading=layout == "md_conversion" and rng.random() < 0.2,
+        renumber=rng.random() < (0.35 if layout == "md_conversion" else 0.05),
+        drop_s5_heading=rng.random() < (0.2 if layout == "md_conversion" else 0.03),
         blank_orgs=layout == "html_web" and rng.random() < 0.5,
         legacy_cumulative=rng.random() < 0.5,
         collapse=layout == "cell_per_line_split" and rng.random() < 0.6,
