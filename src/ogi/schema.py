@@ -471,12 +471,22 @@ def section_title_similarity(title: str) -> tuple[str, float]:
     if not s or len(s) > 40:
         return "", 0.0
     best, best_score = "", 0.0
+    chars = set(s)
     for key, variants in SECTION_TITLE_VARIANTS.items():
         for v in variants:
+            # cheap upper bounds first: the ratio cannot beat 2·min(len)/(sum of lengths), nor the
+            # share of characters the two have in common
+            if 2 * min(len(s), len(v)) / (len(s) + len(v)) <= best_score:
+                continue
+            if 2 * sum(ch in chars for ch in v) / (len(s) + len(v)) <= best_score:
+                continue
             score = SequenceMatcher(None, s, v, autojunk=False).ratio()
             if score > best_score:
                 best, best_score = key, score
     return best, best_score
+
+
+SECTION_TITLE_LENGTHS = frozenset(len(v) for vs in SECTION_TITLE_VARIANTS.values() for v in vs)
 
 
 _BLOCK = re.compile(r"第?二十条第?\s*[(（]?\s*([一五六八九])\s*[)）]?\s*项")

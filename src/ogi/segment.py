@@ -207,6 +207,8 @@ def split_label_lines(lines: list[str], li: int, legacy_table: bool = False) -> 
                 return 0
         return 0
     nxt = usable(li + 1)
+    if re.search(r"[。;!?]", first + nxt):
+        return 0  # sentences, not pieces of a label
     if not nxt or is_number(nxt) or _NUMBERING_TOKEN.match(nxt) or re.match(r"^[(（]?[一二三四五六七八九十\d]{1,2}[)）、.．]", nxt):
         return 0
     if legacy_table:
@@ -236,7 +238,11 @@ def _heading_length(text: str) -> int:
         return 0
     best, best_len = 0.0, 0
     title = text[m.end() :]
-    for n in range(4, min(len(title), 32) + 1):
+    if not schema.match_section(title[:40]):
+        return 0  # no section keyword at all (a table row "一、本年新收…"): not a section heading
+    # only prefixes whose length lets the ratio reach 0.9 against some title variant
+    lengths = sorted({n for n in range(4, min(len(title), 32) + 1) if any(0.8 * v <= n <= 1.25 * v for v in schema.SECTION_TITLE_LENGTHS)})
+    for n in lengths:
         sim = schema.section_title_similarity(title[:n])[1]
         if sim > best:  # the shortest prefix of the best score: a trailing "(" or ":" is not title
             best, best_len = sim, n
