@@ -96,6 +96,8 @@ def test_table3_identities_mostly_hold(corpus):
         cells = r.gold_cells()
         total += 1
         good = True
+        if "t3.other.total" in cells:  # （六）其他处理 printed as one row, in a 2021 report too
+            tpl = "2019"
         for c in T3_APPLICANT_COLS + ("total",):
             g = {row: _num(cells.get(f"t3.{row}.{c}")) for row in t3_rows(tpl)}
             if g["new_received"] + g["carried_over"] != g["total_processed"] + g["carried_forward"]:

@@ -544,13 +544,17 @@ class _Maker:
         results = Cell(self.lab("三、本年度办理结果"), "HDR", rowspan=len(leaf) + 1)  # the leaves and （七）总计
         rows.append(data_row("granted", [results], self.t3_label("granted"), 2))
         rows.append(data_row("partial", [], self.t3_label("partial"), 2))
-        groups = list(T3_GROUPS_2019) + ([("other", "（六）其他处理")] if tpl == "2021" else [])
+        # DOMAIN.md: 2021-template reports that still print （六）其他处理 as ONE row (key t3.other)
+        one_other = tpl == "2021" and rng.random() < 0.1
+        if one_other:
+            vals["other"] = {c: sum(vals[r][c] for r in leaf if r.startswith("other.")) for c in T3_COL_KEYS}
+        groups = list(T3_GROUPS_2019) + ([("other", "（六）其他处理")] if tpl == "2021" and not one_other else [])
         for gkey, gtitle in groups:
             members = [r for r in leaf if r.startswith(gkey + ".")]
             for i, r in enumerate(members):
                 lead = [Cell(self.lab(gtitle), "HDR", rowspan=len(members))] if i == 0 else []
                 rows.append(data_row(r, lead, self.t3_label(r), 1))
-        if tpl == "2019":
+        if tpl == "2019" or one_other:
             rows.append(data_row("other", [], self.t3_label("other"), 2))
         rows.append(data_row("total_processed", [], self.t3_label("total_processed"), 2))
         rows.append(data_row("carried_forward", [], self.t3_label("carried_forward"), 3))
@@ -1185,6 +1189,9 @@ def _md_table(out: _Out, table: Table, style: Style, rng: Random) -> None:
                 block = []
             block.append(row)
         return
+    if table.name == "t4" and table.header_rows and style.md_mode != "plain":
+        _md_t4_groups(out, table, style)
+        return
     if table.name != "t3" or style.md_mode == "plain":
         _md_plain(out, table.rows)
         return
@@ -1246,6 +1253,20 @@ def _md_table(out: _Out, table: Table, style: Style, rng: Random) -> None:
                 _md_row(out, made_hdr)  # a bogus header in the middle of the table
             _, lab, vals = _data_cells(row)
             _md_row(out, ([lab] if lab is not None else [""]) + list(vals))
+        out.nl()
+
+
+def _md_t4_groups(out: _Out, table: Table, style: Style) -> None:
+    """Table 4 converted as three tables, one per group, each under its group's name."""
+    vals = table.rows[-1]
+    named = [c for c in table.rows[0] + table.rows[1] if c.label in ("COL.t4.review", "COL.t4.litigation_direct",
+                                                                   "COL.t4.litigation_after_review")]
+    cols = [c for c in table.rows[1] if c.label and c.label.startswith("COL.t4.") and c not in named]
+    for g, group in enumerate(named):
+        _md_heading(out, style, 3, group.text, group.label)
+        _md_row(out, list(cols))
+        _md_sep(out, len(cols))
+        _md_row(out, [c for c in vals[g * 5 : g * 5 + 5]])
         out.nl()
 
 
