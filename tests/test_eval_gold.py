@@ -253,3 +253,30 @@ def test_gold_from_filled_in_csv(tmp_path):
     assert gold["ambiguous"] == ["t3.granted.natural_person"]
     assert gold["sections"] == [{"key": "s1", "title": "一、总体情况"}]
     assert gold["id"] == "qingshi-2020" and gold["template"] == "2019"
+
+
+def test_gold_from_annotation_file_scores_its_raw_report(tmp_path):
+    from ogi.annotations import AnnotatedReport, Span, write_annotations
+
+    text = report_text()
+    spans = []
+    for key, title, _ in SECTIONS:
+        start = text.index(title)
+        spans.append(Span(start, start + len(title), f"SEC.{key}"))
+    line = text.index("（一）予以公开")
+    for col, v in zip(("natural_person", "commercial"), ("9", "2")):
+        start = text.index(f" {v} |", line) + 1
+        spans.append(Span(start, start + len(v), f"VAL.t3.granted.{col}"))
+    ann = tmp_path / "ann.jsonl"
+    write_annotations([AnnotatedReport("qingshi-2020", text, spans, {"template": "2019", "layout": "pipe"})], ann)
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "qingshi-2020.txt").write_text(text, encoding="utf-8")
+    golds = read_golds([ann], tmp_path / "raw")
+    assert golds[0].cells == {"t3.granted.natural_person": "9", "t3.granted.commercial": "2"}
+    assert golds[0].sections[0]["title"] == "一、总体情况"
+    m = evaluate_gold(["rules"], golds)["models"]["rules"]
+    # the annotation labels two cells of the 21 ogi reads: both found, the other 19 are extra
+    assert (m["cells"]["tp"], m["cells"]["fn"]) == (2, 0)
+    assert m["sections"]["f1"] == pytest.approx(1.0)
+    with pytest.raises(GoldFormatError, match="no raw report qingshi-2020"):
+        read_golds([ann], tmp_path)

@@ -176,16 +176,54 @@ def read_gold(path: Path, raw_dir: Path | None = None) -> GoldReport:
     )
 
 
-def gold_files(paths: Iterable[Path]) -> list[Path]:
-    """Gold JSON files: each file given, and every ``*.json`` of each folder given (sorted).
+def gold_from_annotation(report: Any, source: Path, raw_dir: Path | None = None) -> GoldReport:
+    """The cell gold of an annotated report (``ogi.annotations``): its ``VAL`` spans' text as cells, its
+    ``SEC`` spans as sections, ``meta.ambiguous`` (if any) as ambiguous keys; the raw report is
+    ``<raw_dir>/<id>.*`` (without ``raw_dir``: beside the annotation file, then ``raw/`` beside its folder).
 
     Raises:
-        GoldFormatError: a path that does not exist, or a folder without ``*.json``.
+        GoldFormatError: no raw report for the id.
+    """
+    meta = dict(report.meta or {})
+    cells = {norm_key(k): v for k, v in report.gold_cells().items()}
+    sections = [
+        {"key": sp.label[4:], "title": report.span_text(sp), "line": report.line_of(sp.start)}
+        for sp in sorted(report.spans)
+        if sp.label.startswith("SEC.")
+    ]
+    folders = [raw_dir] if raw_dir is not None else [source.parent, source.parent.parent / "raw"]
+    found: list[Path] = []
+    for folder in folders:
+        found = _raw_candidates(Path(folder), [report.id])
+        if found:
+            break
+    if len(found) != 1:
+        why = "no raw report" if not found else "more than one raw report"
+        raise GoldFormatError(
+            f"{source}: report {report.id!r}: {why} {report.id}.* in {' or '.join(str(f) for f in folders)} "
+            "(use --raw DIR, or --data to score the annotation's own text)"
+        )
+    return GoldReport(
+        id=report.id,
+        path=source,
+        raw=found[0],
+        cells=cells,
+        ambiguous=frozenset(norm_key(k) for k in meta.get("ambiguous", []) or []),
+        sections=sections,
+        meta={f: meta.get(f) for f in META_FIELDS if f in meta},
+    )
+
+
+def gold_files(paths: Iterable[Path]) -> list[Path]:
+    """Gold files: each file given, and every ``*.json`` (and annotated ``*.jsonl``) of each folder given.
+
+    Raises:
+        GoldFormatError: a path that does not exist, or a folder without gold files.
     """
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted(q for q in p.glob("*.json") if q.is_file())
+            found = sorted(q for q in p.iterdir() if q.is_file() and q.suffix in (".json", ".jsonl"))
             if not found:
                 raise GoldFormatError(f"{p}: no gold *.json files in this folder")
             out += found
@@ -197,12 +235,24 @@ def gold_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def read_golds(paths: Iterable[Path], raw_dir: Path | None = None) -> list[GoldReport]:
-    """Read every gold file of ``paths`` (files or folders); ids must be unique.
+    """Read every gold file of ``paths`` (files or folders; ``.jsonl`` annotation files count as gold for
+    the reports whose raw file is found); ids must be unique.
 
     Raises:
         GoldFormatError: the first bad file (one line naming it and what is wrong), or a repeated id.
     """
-    golds = [read_gold(p, raw_dir) for p in gold_files(paths)]
+    golds: list[GoldReport] = []
+    for p in gold_files(paths):
+        if p.suffix == ".jsonl":  # annotated reports (e.g. the seeds) scored on their raw files
+            from ogi.annotations import read_annotations
+
+            try:
+                reports = read_annotations(p)
+            except (OSError, ValueError, KeyError) as exc:
+                raise GoldFormatError(f"{p}: cannot read annotations: {exc}") from exc
+            golds += [gold_from_annotation(r, p, raw_dir) for r in reports]
+        else:
+            golds.append(read_gold(p, raw_dir))
     seen: dict[str, Path] = {}
     for g in golds:
         if g.id in seen:

@@ -409,11 +409,22 @@ def _per_file(models: dict[str, Any], metrics: dict[str, Any]) -> str:
     return _table(headers, rows, left=2, row_classes=classes)
 
 
+MAX_CHART_FILES = 30
+
+
 def _per_file_chart(models: dict[str, Any], metrics: dict[str, Any], key: str, label: str) -> str:
     ids = _report_ids(models, metrics)
     per = {s: {r["id"]: r for r in m.get("reports", [])} for s, m in models.items()}
+    title = f"{label} per file"
+    if len(ids) > MAX_CHART_FILES:
+        # a long chart hides what matters: the files where some model scores lowest (the table has them all)
+        def low(i: str) -> float:
+            return min((v for s in models if (v := per[s].get(i, {}).get(key)) is not None), default=1.0)
+
+        ids = sorted(sorted(ids, key=low)[:MAX_CHART_FILES], key=ids.index)
+        title = f"{label} per file: the {MAX_CHART_FILES} files with the lowest scores"
     series = {s: [per[s].get(i, {}).get(key) for i in ids] for s in models}
-    return svg_dot_plot(f"{label} per file", ids, series)
+    return svg_dot_plot(title, ids, series)
 
 
 # ---------------------------------------------------------------------------------------------
