@@ -406,6 +406,17 @@ def _per_file(models: dict[str, Any], metrics: dict[str, Any]) -> str:
                     cells[j] = (cells[j][0] + "<br><span class='bad small'>failed</span>", cells[j][1])
             rows.append([label if i == 0 else "", lab] + cells)
             classes.append("first" if i == 0 else "")
+        # counts that explain a cell F1 below 1 when every value was read right
+        n_blank = next((r.get("blank_cells") for r in rs if r and r.get("blank_cells") is not None), None)
+        extra_rows = (
+            (f"blank cells filled (of {n_blank})", lambda r: len(r.get("blank_emitted", []))),
+            ("cells in rows the gold does not print", lambda r: r.get("n_extra_cells", 0)),
+        )
+        for lab, count in extra_rows:
+            vals = [count(r) if r else None for r in rs]
+            if any(vals):
+                rows.append(["", escape(lab)] + _compare_cells(vals, -1, _fmt_int))
+                classes.append("")
     return _table(headers, rows, left=2, row_classes=classes)
 
 
