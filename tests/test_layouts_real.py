@@ -135,8 +135,15 @@ def cell_per_line_2021() -> str:
         "法律服务机构",
         "其他",
     ]
+    wrapped = {  # row labels a narrow Word column wrapped over two or three lines
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）": ["（二）部分公开（区分处理的，只", "计这一情形，不计其他情形）"],
+        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请": [
+            "1.申请人无正当理由逾", "期不补正、行政机关不再处理其政府信", "息公开申请",
+        ],
+        "5.属于三类内部事务信息": ["5.属于三类内部事务信", "息"],
+    }
     for label, values in T3:
-        lines.append(label)
+        lines += wrapped.get(label, [label])
         vals = values.split()
         if label.startswith("一、本年新收"):
             vals = ["1", "62"] + vals[1:]  # 162 printed over two lines

@@ -486,6 +486,36 @@ def section_title_similarity(title: str) -> tuple[str, float]:
     return best, best_score
 
 
+@lru_cache(maxsize=1)
+def _full_labels() -> tuple[str, ...]:
+    """Every printed row and column label of tables 2–4 in full (squashed), longest forms included."""
+    labels = {squash(r.label) for r in T3_ROWS} | {squash(c.label) for c in T3_COLUMNS}
+    labels |= {squash(a) for _, rows in ((b, b.rows) for b in T2_BLOCKS) for r in rows for a in (r.label, *r.aliases)}
+    labels |= {squash(c.label) for c in T2_COLUMNS.values()} | {squash(c.label) for c in (*T4_GROUPS, *T4_COLUMNS)}
+    return tuple(sorted(x for x in labels if len(x) >= 2))
+
+
+@lru_cache(maxsize=8192)
+def full_label_similarity(text: str) -> float:
+    """How close ``text`` is to a whole printed table label (difflib ratio over squashed text, 0–1):
+    a long label like "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请" scores 1.0 only
+    when all of it is there."""
+    from difflib import SequenceMatcher
+
+    s = squash(text)
+    if not s or len(s) > 60:
+        return 0.0
+    best = 0.0
+    chars = set(s)
+    for v in _full_labels():
+        if 2 * min(len(s), len(v)) / (len(s) + len(v)) <= best:
+            continue
+        if 2 * sum(ch in chars for ch in v) / (len(s) + len(v)) <= best:
+            continue
+        best = max(best, SequenceMatcher(None, s, v, autojunk=False).ratio())
+    return best
+
+
 SECTION_TITLE_LENGTHS = frozenset(len(v) for vs in SECTION_TITLE_VARIANTS.values() for v in vs)
 
 

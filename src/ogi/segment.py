@@ -153,9 +153,9 @@ def _known(text: str) -> float:
 
     n, title = schema.section_numeral(text)
     score = schema.section_title_similarity(title)[1] if n is not None else 0.0
-    if schema.match_block(text):
+    if text.startswith(("第二十条", "二十条")) and schema.match_block(text):
         return 1.0
-    return max(score, schema.match_label(text)[1])
+    return max(score, schema.match_label(text)[1], schema.full_label_similarity(text))
 
 
 _LEGACY_UNITS = {"件", "条", "次", "个", "人", "人次", "万元", "元", "篇", "项", "家", "期", "场", "份", "——", "—", "-", "/"}
@@ -182,17 +182,18 @@ def split_label_lines(lines: list[str], li: int, legacy_table: bool = False) -> 
 
     Consecutive lines only (a blank or "|" line between two lines separates cells). A table-2 item
     header is joined while its pieces stay a prefix of "第二十条第（X）项"; other lines are joined when
-    the join is a known heading or label (score ≥ 0.9) and the first line alone is not (< 0.85).
+    the join is a known heading or label (score ≥ 0.9) and the first line alone is not a whole one (< 0.95).
     """
     first = lines[li].strip()
-    if not first or len(first) > _LABEL_MAX or "|" in first or is_number(first):
+    if not first or len(first) > _LABEL_MAX or "|" in first or is_number(first) or re.search(r"\s", first):
         return 0
 
     def usable(k: int) -> str:
+        # a whole line that is one cell: no "|" and no spaces (a spaced line is a row of cells)
         if k >= len(lines):
             return ""
         t = lines[k].strip()
-        return "" if not t or "|" in t or len(t) > _LABEL_MAX else t
+        return "" if not t or "|" in t or len(t) > _LABEL_MAX or re.search(r"\s", t) else t
 
     if "二十条" in first and not _BLOCK_MATCH(first):
         acc = first
@@ -206,17 +207,30 @@ def split_label_lines(lines: list[str], li: int, legacy_table: bool = False) -> 
             if not _BLOCK_PREFIX.search(acc):
                 return 0
         return 0
+
+    def continues(t: str) -> bool:
+        return bool(t) and not is_number(t) and not _NUMBERING_TOKEN.match(t) and not re.match(
+            r"^[(（]?[一二三四五六七八九十\d]{1,2}[)）、.．]", t
+        )
+
     nxt = usable(li + 1)
-    if re.search(r"[。;!?]", first + nxt):
-        return 0  # sentences, not pieces of a label
-    if not nxt or is_number(nxt) or _NUMBERING_TOKEN.match(nxt) or re.match(r"^[(（]?[一二三四五六七八九十\d]{1,2}[)）、.．]", nxt):
-        return 0
+    if re.search(r"[。;!?]", first + nxt) or not continues(nxt):
+        return 0  # sentences are not pieces of a label; a number or a numbered line starts a new cell
     if legacy_table:
         return 1 if _legacy_label_continues(first, nxt) else 0
-    if _known(first) >= 0.85:
-        return 0
-    both = _known(first + nxt)
-    return 1 if both >= 0.9 and both > _known(nxt) + 0.05 else 0
+    if _known(first) >= 0.95:
+        return 0  # already a whole known label
+    # a label may be split over up to four lines: take the longest join that becomes a known label
+    best_k, best, acc = 0, 0.9, first
+    for k in range(1, 4):
+        t = usable(li + k)
+        if not continues(t) or re.search(r"[。;!?]", t):
+            break
+        acc += t
+        sc = _known(acc)
+        if sc >= best and sc > _known(t) + 0.05:
+            best_k, best = k, sc
+    return best_k
 
 
 def _BLOCK_MATCH(text: str) -> bool:  # noqa: N802 - reads as the regex it wraps
