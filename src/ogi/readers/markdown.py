@@ -25,6 +25,7 @@ points at the start of its row); ``line_map`` gives the source line of each rend
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,6 +70,7 @@ _INLINE = re.compile(
     r"|(?P<ent>&(?:[a-zA-Z]{2,8}|#\d{1,6}|#x[0-9a-fA-F]{1,5});)",
     re.I,
 )
+_INLINE_TRIGGER = re.compile(r"[\\*_~`\[!<&]")
 _LINE_PREFIX = re.compile(r"^\s{0,3}(?:>\s?)+|^\s{0,3}[-*+]\s+(?=\D)")
 
 
@@ -77,7 +79,7 @@ def _inline(s: str, base: int) -> tuple[str, list[int]]:
     with the raw offset of every kept char."""
     import html as _html
 
-    if not any(ch in s for ch in "\\*_~`[!<&"):
+    if not _INLINE_TRIGGER.search(s):
         return s, list(range(base, base + len(s)))
     chars: list[str] = []
     offs: list[int] = []
@@ -115,15 +117,17 @@ def _stripped(text: str, offs: list[int]) -> tuple[str, list[int]]:
     return text[a:b], offs[a:b]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Cell:
     text: str
     start: int  # raw offset of the first char of the stripped cell text
-    offs: list[int] = field(default_factory=list)  # raw offset of every char of ``text``
+    offs: list[int] | None = None  # raw offset of every char of ``text``; None: contiguous from start
 
-    def __post_init__(self) -> None:
-        if len(self.offs) != len(self.text):
-            self.offs = list(range(self.start, self.start + len(self.text)))
+    @property
+    def offsets(self) -> list[int]:
+        if self.offs is not None and len(self.offs) == len(self.text):
+            return self.offs
+        return list(range(self.start, self.start + len(self.text)))
 
 
 @dataclass
@@ -160,7 +164,13 @@ def _split_row(line: str, start: int) -> list[_Cell]:
     if parts and not line[parts[-1][0] : parts[-1][1]].strip() and line.rstrip().endswith("|"):
         parts = parts[:-1]  # after the trailing pipe
     cells: list[_Cell] = []
+    plain = not _INLINE_TRIGGER.search(line)
     for a, b in parts:
+        if plain:  # no markup: the cell is a contiguous slice of the line
+            seg = line[a:b]
+            inner = seg.strip()
+            cells.append(_Cell(inner, start + a + len(seg) - len(seg.lstrip())))
+            continue
         text, offs = _stripped(*_inline(line[a:b].replace("\\|", " /"), start + a))
         cells.append(_Cell(text, offs[0] if offs else start + a, offs))
     return cells
@@ -362,27 +372,81 @@ def _label_text(key: str, template: str) -> str:
 
 
 def _lis(seq: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Longest strictly increasing subsequence by the second element (item index, row index)."""
-    best: list[list[tuple[int, int]]] = []
-    for el in seq:
-        cand = [el]
-        for chain in best:
-            if chain[-1][1] < el[1] and len(chain) + 1 > len(cand):
-                cand = chain + [el]
-        best.append(cand)
-    return max(best, key=len) if best else []
+    """Longest strictly increasing subsequence by the second element of (item index, row index)
+    pairs, O(n log n)."""
+    tails: list[int] = []  # tails[k]: index in seq of the smallest tail of an increasing run of length k+1
+    prev: list[int] = [-1] * len(seq)
+    for j, (_, v) in enumerate(seq):
+        k = _bisect_tails(seq, tails, v)
+        if k > 0:
+            prev[j] = tails[k - 1]
+        if k == len(tails):
+            tails.append(j)
+        else:
+            tails[k] = j
+    out: list[tuple[int, int]] = []
+    j = tails[-1] if tails else -1
+    while j >= 0:
+        out.append(seq[j])
+        j = prev[j]
+    return out[::-1]
+
+
+def _bisect_tails(seq: list[tuple[int, int]], tails: list[int], v: int) -> int:
+    lo, hi = 0, len(tails)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if seq[tails[mid]][1] < v:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _regions(anchors: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """Anchors split where a new table 3 begins (its first row again, or a row already seen)."""
+    regions: list[list[tuple[int, str]]] = []
+    seen: set[str] = set()
+    for i, key in anchors:
+        if not regions or key in seen:
+            regions.append([])
+            seen = set()
+        regions[-1].append((i, key))
+        seen.add(key)
+    return regions
 
 
 def _reattach_labels(items: list[_Item]) -> int:
-    """Give bare table-3 rows of numbers their labels by order; returns how many were re-attached."""
+    """Give bare table-3 rows of numbers their labels by order; returns how many were re-attached.
+
+    Each table 3 of the document (a region of anchors, see ``_regions``) is done on its own: the
+    rows whose labels survived are matched to the template's row order (the longest run in order,
+    under the 2021 or the 2019 order, whichever keeps more), and the bare rows between two of them
+    get the rows missing there when their count equals the number missing.
+    """
     rows = [i for i, it in enumerate(items) if it.cells is not None and not it.meta.get("header")]
-    anchors_by_item = {i: _t3_anchor(items[i]) for i in rows}
+    anchors = [(i, k) for i in rows if (k := _t3_anchor(items[i]))]
+    headings = [0]
+    for it in items:
+        headings.append(headings[-1] + (1 if it.meta.get("heading") else 0))
+    n_done = 0
+    region_list = _regions(anchors)
+    for r, region in enumerate(region_list):
+        lower = region_list[r - 1][-1][0] if r else -1
+        upper = region_list[r + 1][0][0] if r + 1 < len(region_list) else len(items)
+        n_done += _reattach_region(items, rows, region, headings, lower, upper)
+    return n_done
+
+
+def _reattach_region(
+    items: list[_Item], rows: list[int], region: list[tuple[int, str]], headings: list[int], lower: int, upper: int
+) -> int:
     best_chain: list[tuple[int, int]] = []
     best_template = "2021"
     for template in ("2021", "2019"):
         order = schema.t3_rows(template)
-        seq = [(i, order.index(k)) for i, k in anchors_by_item.items() if k in order]
-        chain = _lis(seq)
+        index = {k: n for n, k in enumerate(order)}
+        chain = _lis([(i, index[k]) for i, k in region if k in index])
         if len(chain) > len(best_chain):
             best_chain, best_template = chain, template
     if len(best_chain) < 2:
@@ -393,22 +457,24 @@ def _reattach_labels(items: list[_Item]) -> int:
     first, last = best_chain[0][0], best_chain[-1][0]
     n_done = 0
     # consecutive anchors, plus the table's ends (before the first / after the last anchor)
-    bounds = [(None, -1, first, best_chain[0][1])] if best_chain[0][1] > 0 else []
+    bounds: list[tuple[int | None, int, int | None, int]] = []
+    if best_chain[0][1] > 0:
+        bounds.append((None, -1, first, best_chain[0][1]))
     bounds += [(a, ka, b, kb) for (a, ka), (b, kb) in zip(best_chain, best_chain[1:])]
     if best_chain[-1][1] < len(order) - 1:
         bounds.append((last, best_chain[-1][1], None, len(order)))
     for a, ka, b, kb in bounds:
-        lo = a if a is not None else -1
-        hi = b if b is not None else len(items)
+        lo = a if a is not None else lower
+        hi = b if b is not None else upper
         bare = [
             i
-            for i in rows
-            if lo < i < hi and not items[i].labels and len(items[i].values) == width
+            for i in rows[bisect_right(rows, lo) : bisect_left(rows, hi)]
+            if not items[i].labels and len(items[i].values) == width
         ]
-        if a is None:  # only the bare rows right before the first anchor, no heading between
-            bare = [i for i in bare if not any(items[j].meta.get("heading") for j in range(i, hi))]
-        if b is None:
-            bare = [i for i in bare if not any(items[j].meta.get("heading") for j in range(lo, i + 1))]
+        if a is None:  # only the bare rows after the last heading before the first anchor
+            bare = [i for i in bare if headings[hi] == headings[i]]
+        if b is None:  # only the bare rows before the next heading
+            bare = [i for i in bare if headings[i + 1] == headings[lo + 1]]
         missing = order[ka + 1 : kb]
         if not bare or len(bare) != len(missing):
             continue
@@ -421,7 +487,7 @@ def _reattach_labels(items: list[_Item]) -> int:
         # the labels the bare rows lost sit as short text lines inside the table: now redundant
         for j in range(first + 1, last):
             it = items[j]
-            if it.cells is None and not it.meta.get("heading"):
+            if it.cells is None and it.rendered is None and not it.meta.get("heading"):
                 t = it.text.strip()
                 if t and len(t) <= 30 and not _SENTENCE.search(t) and not schema.section_numeral(t)[0]:
                     it.drop = True
@@ -456,9 +522,10 @@ def render(raw: str) -> list[Line]:
             for k, c in enumerate(cells):
                 if k:
                     line.add(CELL_SEP, last)
-                line.add(c.text, c.offs)
+                offs = c.offsets
+                line.add(c.text, offs)
                 if c.text:
-                    last = c.offs[-1] + 1
+                    last = offs[-1] + 1
         out.append(line)
     return out
 
