@@ -182,11 +182,12 @@ def _read_source(path: Path) -> str:
 
 
 def _furniture() -> list[str]:
-    """The vocabulary the generator may use: runs of Chinese in DOMAIN.md, SCHEMA.md and ogi.schema."""
+    """The vocabulary the generator may use: runs of Chinese in DOMAIN.md, SCHEMA.md (or its copy in
+    docs/output-contract.md, for a clone without ../shared) and ogi.schema."""
     import ogi.schema
 
     text = Path(ogi.schema.__file__).read_text(encoding="utf-8")
-    for doc in (SHARED / "DOMAIN.md", SHARED / "SCHEMA.md"):
+    for doc in (SHARED / "DOMAIN.md", SHARED / "SCHEMA.md", ROOT / "docs" / "output-contract.md"):
         if doc.exists():
             text += doc.read_text(encoding="utf-8")
     pieces = {normalize(p)[0] for p in re.findall(r"[\u4e00-\u9fff]+", text)}
@@ -277,6 +278,17 @@ def test_synth_families_selectable():
     assert all(r.meta["families"] == [] and r.meta["script"] == "simplified" for r in none)
     with pytest.raises(ValueError, match="unknown family"):
         generate(1, 1, families=["nope"])
+
+
+def test_synth_families_only_where_they_apply():
+    from ogi.training.synth import FAMILY_LAYOUTS
+
+    reps = generate(60, 19)
+    for r in reps:
+        for f in r.meta["families"]:
+            assert f not in FAMILY_LAYOUTS or r.meta["layout"] in FAMILY_LAYOUTS[f], (r.id, f)
+    widths = generate(15, 20, force=["widths"])
+    assert all("widths" in r.meta["families"] and r.meta["layout"] in FAMILY_LAYOUTS["widths"] for r in widths)
 
 
 def test_synth_family_effects():

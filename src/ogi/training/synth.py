@@ -65,6 +65,13 @@ FAMILIES = ("paraphrase", "ocr", "traditional", "heji", "guifan_dangan", "no_hea
             "footers", "widths")
 FAMILY_RATE = {"paraphrase": 0.3, "ocr": 0.15, "traditional": 0.2, "heji": 0.15, "guifan_dangan": 0.1,
                "no_header": 0.12, "wrap_labels": 0.15, "footers": 0.3, "widths": 0.2}
+#: The layouts where a family has an effect (absent: every layout).
+FAMILY_LAYOUTS = {
+    "wrap_labels": ("pdf_space", "pdf_text", "glued"),
+    "widths": ("pipe_rows_kept", "pdf_space", "pdf_text"),
+    "footers": ("cell_per_line", "pipe_rows", "pipe_rows_kept", "cell_pipe_lines", "pdf_space", "pdf_text", "glued",
+                "cell_per_line_split"),
+}
 #: Families kept out of the committed training corpus and measured on (annotations/synthetic-heldout.jsonl).
 HELD_OUT_FAMILIES = ("ocr", "no_header", "widths")
 
@@ -1338,10 +1345,17 @@ def render_html(items: list[Item], style: Style, rng: Random) -> _Out:
 # Public API
 # ---------------------------------------------------------------------------------------------
 
-def _families(rng: Random, allowed: Sequence[str], force: Sequence[str]) -> frozenset[str]:
-    on = {f for f in FAMILIES if f in allowed and rng.random() < FAMILY_RATE[f]}
-    if force and not on & set(force):
-        on.add(rng.choice(sorted(force)))
+def applies(family: str, layout: str) -> bool:
+    """Whether an augmentation family changes anything in a layout (``meta.families`` lists only those)."""
+    where = FAMILY_LAYOUTS.get(family)
+    return where is None or layout in where
+
+
+def _families(rng: Random, layout: str, allowed: Sequence[str], force: Sequence[str]) -> frozenset[str]:
+    on = {f for f in FAMILIES if f in allowed and applies(f, layout) and rng.random() < FAMILY_RATE[f]}
+    usable = sorted(f for f in force if applies(f, layout))
+    if usable and not on & set(usable):
+        on.add(rng.choice(usable))
     return frozenset(on)
 
 
@@ -1393,7 +1407,9 @@ def generate_one(rng: Random, rid: str, *, template: str | None = None, layout: 
     lay = layout or rng.choice(list(layouts))
     year = {"2019": rng.choice((2019, 2020)), "2021": rng.randint(2021, 2025), "legacy": rng.randint(2008, 2018)}[tpl]
     org = _org(rng)
-    fams = _families(rng, families, force)
+    if force and not any(applies(f, lay) for f in force):  # e.g. --force widths: a layout it changes
+        lay = rng.choice([x for x in layouts if any(applies(f, x) for f in force)] or [lay])
+    fams = _families(rng, lay, families, force)
     style = _style(rng, lay, fams, drop_blank_rate)
     style.org, style.date = org, f"{year + 1}-{rng.randint(1, 3):02d}-{rng.randint(1, 28):02d}"
     items = build_items(rng, style, tpl, year, org)
