@@ -5,6 +5,7 @@ model files, formula-like spreadsheet cells."""
 from __future__ import annotations
 
 import random
+import shutil
 import time
 from pathlib import Path
 
@@ -32,3 +33,95 @@ def test_html_unclosed_script_or_comment_is_linear(tmp_path: Path, body: str) ->
     doc = read(path)
     assert time.perf_counter() - t0 < 10
     assert "总体情况" in doc.text
+
+
+# --------------------------------------------------------------------------------------- model files
+
+
+def _crf_variants(data: bytes) -> list[bytes]:
+    """Forty corrupt model.crfsuite files: truncations, bit flips in the header and body, garbage."""
+    rng = random.Random(5)
+    out = [b"", data[:4], data[:47], data[:48], data[: len(data) // 2], data[:-1], data + b"\0", b"lCRF" + bytes(60)]
+    for pos in (0, 4, 5, 8, 16, 20, 24, 28, 32, 36, 40, 44, 48, 60, 100):
+        b = bytearray(data)
+        b[pos] ^= 0xFF
+        out.append(bytes(b))
+    while len(out) < 40:
+        b = bytearray(data)
+        for _ in range(rng.randint(1, 20)):
+            b[rng.randrange(len(b))] = rng.randrange(256)
+        out.append(bytes(b))
+    return out
+
+
+def test_crf_corrupt_model_files_are_refused_before_crfsuite(tmp_path: Path) -> None:
+    """26 of 40 corrupt model.crfsuite files used to segfault the process; each is now a ModelLoadError."""
+    from ogi.errors import ModelLoadError
+    from ogi.taggers import load_tagger, models_dir
+
+    src = models_dir() / "crf-default"
+    data = (src / "model.crfsuite").read_bytes()
+    for k, variant in enumerate(_crf_variants(data)):
+        d = tmp_path / f"m{k}"
+        shutil.copytree(src, d)
+        (d / "model.crfsuite").write_bytes(variant)
+        with pytest.raises(ModelLoadError, match="model.crfsuite"):
+            load_tagger(str(d))
+
+
+def test_crf_model_without_checksum_cannot_hang_or_crash_a_batch(tmp_path: Path) -> None:
+    """A model from before checksums, its body corrupted: ``ogi tag`` stops with one line (exit 2) or
+    tags; it never hangs and never prints a traceback."""
+    import json
+    import subprocess
+    import sys
+
+    from ogi.taggers import models_dir
+
+    src = models_dir() / "crf-default"
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    codes = set()
+    for k, variant in enumerate(_crf_variants((src / "model.crfsuite").read_bytes())[23:28]):
+        d = tmp_path / f"m{k}"
+        shutil.copytree(src, d)
+        meta = json.loads((d / "meta.json").read_text(encoding="utf-8"))
+        meta.pop("files", None)
+        (d / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+        (d / "model.crfsuite").write_bytes(variant)
+        r = subprocess.run([sys.executable, "-m", "ogi.cli.main", "tag", str(seeds), "-m", str(d), "-j", "2",
+                            "-o", str(tmp_path / f"o{k}.jsonl"), "--no-progress"],
+                           capture_output=True, text=True, timeout=120)
+        assert "Traceback" not in r.stderr, r.stderr
+        assert r.returncode in (0, 1, 2), r.stderr
+        if r.returncode == 2:
+            assert len(r.stderr.strip().splitlines()) == 1 and r.stderr.startswith("Error:"), r.stderr
+        codes.add(r.returncode)
+    assert codes
+
+
+def test_transformer_huge_architecture_refused_before_allocation(tmp_path: Path) -> None:
+    import json
+
+    from ogi.errors import ModelLoadError
+    from ogi.taggers.integrity import check_architecture
+    from ogi.taggers import models_dir
+
+    cfg = json.loads((models_dir() / "transformer-default" / "config.json").read_text(encoding="utf-8"))
+    check_architecture(cfg["architecture"], "ok")  # the shipped one passes
+    huge = dict(cfg["architecture"], n_chars=100_000, char_dim=10_000)  # a 4 GB embedding
+    with pytest.raises(ModelLoadError, match="parameters"):
+        check_architecture(huge, "config.json")
+    with pytest.raises(ModelLoadError, match="n_feats"):
+        check_architecture(dict(cfg["architecture"], n_feats=-1), "config.json")
+    pytest.importorskip("torch")
+    from ogi.taggers import load_tagger
+
+    d = tmp_path / "tr"
+    shutil.copytree(models_dir() / "transformer-default", d)
+    cfg["architecture"] = huge
+    (d / "config.json").write_text(json.dumps(cfg), encoding="utf-8")
+    meta = json.loads((d / "meta.json").read_text(encoding="utf-8"))
+    meta.pop("files")
+    (d / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelLoadError, match="parameters"):
+        load_tagger(str(d))

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from ogi.errors import OgiError, UsageError
+from ogi.errors import ModelLoadError, OgiError, UsageError
 from ogi.output import atomic_open, record_line
 
 log = logging.getLogger(__name__)
@@ -266,7 +266,6 @@ def iter_records(files: list[str], opts: TagOptions) -> Iterator[tuple[int, dict
     Raises:
         ModelLoadError: the model does not load (or crashes) in a worker.
     """
-    from ogi.errors import ModelLoadError
     from ogi.pipeline import failed_record
 
     if not files:
@@ -293,7 +292,8 @@ def iter_records(files: list[str], opts: TagOptions) -> Iterator[tuple[int, dict
                     result = failed_record(path, result.reason, _model_of(opts))
                 yield index, result
         except WorkerInitError as exc:
-            raise ModelLoadError(f"model {opts.model!r} cannot be used: {exc}") from exc
+            hint = "; its files may be corrupt: restore the model folder or retrain" if "died" in str(exc) else ""
+            raise ModelLoadError(f"model {opts.model!r} cannot be used: {exc}{hint}") from exc
 
 
 # --------------------------------------------------------------------------------------- output
@@ -565,6 +565,7 @@ def _run_to_file(
     progress = _progress(len(todo)) if opts.progress and todo else None
     stopped = False
     completed = False
+    n_kept = summary.total
     try:
         with partial.open("a", encoding="utf-8", newline="") as fh, \
                 contextlib.closing(iter_records([files[i] for i in todo], opts)) as recs:
@@ -583,6 +584,12 @@ def _run_to_file(
                     break
             os.fsync(fh.fileno())
         completed = True
+    except ModelLoadError:
+        if summary.total == n_kept == 0:  # the model failed before any record: leave nothing behind
+            with contextlib.suppress(OSError):
+                partial.unlink()
+            completed = True
+        raise
     finally:
         if progress:
             progress.close()

@@ -86,7 +86,9 @@ def load_tagger(spec: str = DEFAULT_MODEL) -> Tagger:
     meta_path = path / "meta.json"
     if not meta_path.is_file():
         raise ModelLoadError(f"{path}: no meta.json; not a model directory")
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    from ogi.taggers.integrity import read_meta
+
+    meta = read_meta(path)  # invalid JSON is a ModelLoadError naming the file, not a traceback
     kind = meta.get("type")
     if kind == "alias":  # models/default names the shipped model it stands for
         target = meta.get("target", "")

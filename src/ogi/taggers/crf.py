@@ -75,16 +75,20 @@ class CRFTagger(Tagger):
     @classmethod
     def load(cls, path: Path) -> CRFTagger:
         """Open a model directory written by ``ogi train --kind crf``; checks meta.json first."""
-        meta_path = path / "meta.json"
+        from ogi.taggers.integrity import check_crfsuite, check_files, read_meta
+
         model_file = path / MODEL_FILE
-        if not meta_path.is_file() or not model_file.is_file():
+        if not (path / "meta.json").is_file() or not model_file.is_file():
             raise ModelLoadError(f"{path}: a CRF model needs meta.json and {MODEL_FILE}")
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        meta = read_meta(path)
         if meta.get("features_version") != FEATURES_VERSION:
             raise ModelLoadError(
                 f"{path}: trained with features version {meta.get('features_version')!r}, this ogi computes "
                 f"version {FEATURES_VERSION!r}; retrain with `ogi train --kind crf`"
             )
+        # crfsuite's reader trusts the file (a corrupt one segfaults): size, checksum and header first
+        check_files(path, meta, [MODEL_FILE])
+        check_crfsuite(model_file)
         cfg = meta.get("config", {})
         tagger = cls(cfg.get("c1", 0.05), cfg.get("c2", 0.01), cfg.get("max_iterations", 150))
         tagger.model_path_ = model_file

@@ -237,6 +237,9 @@ class TransformerTagger(Tagger):
             "features_version": FEATURES_VERSION, "labels": [self.id2label[i] for i in range(len(self.id2label))],
         }
         full.update(meta or {})
+        from ogi.taggers.integrity import file_record  # checked at load, before any allocation
+
+        full["files"] = {name: file_record(path / name) for name in (CONFIG_FILE, MODEL_FILE)}
         (path / "meta.json").write_text(json.dumps(full, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
     @classmethod
@@ -266,6 +269,7 @@ class TransformerTagger(Tagger):
         from safetensors.torch import load_file
 
         config = json.loads((path / CONFIG_FILE).read_text(encoding="utf-8"))
+        _check_before_allocation(path, meta, config)
         unknown = sorted(set(config["label2id"]) - schema.TAGGER_LABEL_SET)
         if unknown:
             raise ModelLoadError(
@@ -341,3 +345,12 @@ class TransformerTagger(Tagger):
 
     def describe(self) -> dict[str, str]:
         return {"name": self.model_name, "version": self.version}
+
+
+def _check_before_allocation(path: Path, meta: dict[str, Any], config: Any) -> None:
+    """Weight file size and checksum (meta.json ``files``) and a sane architecture, before any tensor
+    is allocated (a config can ask for a 4 GB embedding)."""
+    from ogi.taggers.integrity import check_architecture, check_files
+
+    check_files(path, meta, [CONFIG_FILE, MODEL_FILE])
+    check_architecture(config.get("architecture") if isinstance(config, dict) else None, str(path / CONFIG_FILE))

@@ -101,6 +101,7 @@ def train_crf(data: list[Path], out: Path, config: Any, name: str | None = None)
     """
     from ogi.features import FEATURES_VERSION
     from ogi.taggers.crf import MODEL_FILE, CRFTagger, featurize
+    from ogi.taggers.integrity import file_record
 
     parts = read_splits(data)
     t0 = time.perf_counter()
@@ -138,6 +139,7 @@ def train_crf(data: list[Path], out: Path, config: Any, name: str | None = None)
         "training_seconds": round(time.perf_counter() - t0, 1),
         "featurize_seconds": round(t_feat, 1),
         "fit_seconds": round(t_fit, 1),
+        "files": {MODEL_FILE: file_record(staging / MODEL_FILE)},  # checked before crfsuite opens it
     }
     (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     if out.exists():
