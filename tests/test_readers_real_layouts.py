@@ -503,3 +503,18 @@ def test_unruled_pdf_vertical_label_not_glued(tmp_path: Path) -> None:
     f.write_bytes(_pdf([p.content]))
     cells = [c for line in read(f).text.split("\n") for c in line.split(" | ")]
     assert label in cells and "(三)不予公开" in cells
+
+
+def test_unruled_pdf_numbers_printed_before_labels(tmp_path: Path) -> None:
+    """Every row's numbers a line's height above their label (beyond any row tolerance)."""
+    p = _Page()
+    rows = [("1.属于国家秘密", [4, 0, 0, 0, 0, 0, 4]), ("2.其他法律行政法规禁止公开", [0] * 7), ("4.保护第三方合法权益", [1, 0, 0, 0, 0, 1, 2])]
+    for k, (label, values) in enumerate(rows):
+        y = 100 + 30 * k
+        for j, v in enumerate(values):
+            p.text(300 + 40 * j, y, str(v))
+        p.text(40, y + 12, label)
+    f = tmp_path / "before.pdf"
+    f.write_bytes(_pdf([p.content]))
+    lines = read(f).text.split("\n")
+    assert lines == [" | ".join([label] + [str(v) for v in values]) for label, values in rows]

@@ -32,7 +32,8 @@ MAX_CHARS = 5_000_000
 ROW_TOLERANCE = 3.0  # pt: words whose tops differ by at most this share a row
 CENTRE_TOLERANCE = 0.36  # ... or by this fraction of the line height, whichever is larger
 CELL_GAP = 1.5  # a gap wider than this many char widths starts a new cell
-LABEL_PITCH = 1.8  # label lines of one cell lie at most this many line heights apart
+WRAP_GAP = 1.0  # the lines of one wrapped label are at most this many line heights apart
+LABEL_PITCH = 1.8  # a label line lies at most this many line heights from its row's numbers
 MARGIN_TOP = 0.10  # fraction of the page height where headers live
 MARGIN_BOTTOM = 0.86  # a row whose bottom lies below this fraction is in the footer zone
 
@@ -154,8 +155,9 @@ def _wrap_labels(rows: list[_Row]) -> list[_Row]:
     middle line shares the numbers' row and the others lie above and below. Around each row of
     values, label lines at the same x are taken pairwise, one above and one below, while the block
     they make stays centred on the values (within ``CENTRE_TOLERANCE`` of a line height) and each
-    is within ``LABEL_PITCH`` line heights of the block. Bare rows are served first, so a labelled
-    row never takes the lines of a bare neighbour.
+    follows the block within ``WRAP_GAP`` line heights (a paragraph's leading, less than the space
+    between two rows' labels). Bare rows are served first, so a labelled row never takes the lines
+    of a bare neighbour.
     """
     taken: set[int] = set()
     plan: dict[int, tuple[list[int], list[int]]] = {}  # value row → (lines above, lines below)
@@ -194,9 +196,11 @@ def _wrap_labels(rows: list[_Row]) -> list[_Row]:
                 break
             top = min(up.top, lo if lo is not None else up.top)
             bottom = max(down.bottom, hi if hi is not None else down.bottom)
-            edge_up = lo if lo is not None else _centre(row)
-            edge_down = hi if hi is not None else _centre(row)
-            if edge_up - up.bottom > LABEL_PITCH * h or down.top - edge_down > LABEL_PITCH * h:
+            # lines of one wrapped label follow each other closely (a paragraph's leading)
+            if lo is None:
+                if down.top - up.bottom > WRAP_GAP * h:
+                    break
+            elif lo - up.bottom > WRAP_GAP * h or down.top - hi > WRAP_GAP * h:
                 break
             if abs((top + bottom) / 2 - _centre(row)) > max(ROW_TOLERANCE, CENTRE_TOLERANCE * 2 * h):
                 break
@@ -209,6 +213,7 @@ def _wrap_labels(rows: list[_Row]) -> list[_Row]:
         if above:
             plan[k] = (above, below)
             taken.add(k)
+    _pair_offset_labels(rows, plan, taken)
     if not plan:
         return rows
     out: list[_Row] = []
@@ -220,12 +225,50 @@ def _wrap_labels(rows: list[_Row]) -> list[_Row]:
             labels = [c for c in row.cells if not _is_value(c.text)]
             values = [c for c in row.cells if _is_value(c.text)]
             parts = [rows[i].text for i in above] + [c.text for c in labels] + [rows[i].text for i in below]
-            first = rows[above[0]].cells[0]
-            label = _Cell(first.x0, max(c.x1 for i in above + below for c in rows[i].cells), rows[above[0]].top,
-                          rows[below[-1]].bottom, join_broken(parts))
+            around = above + below
+            label = _Cell(rows[around[0]].cells[0].x0, max(c.x1 for i in around for c in rows[i].cells),
+                          rows[around[0]].top, rows[around[-1]].bottom, join_broken(parts))
             row = _Row(row.top, row.bottom, [label] + values)
         out.append(row)
     return out
+
+
+def _pair_offset_labels(rows: list[_Row], plan: dict[int, tuple[list[int], list[int]]], taken: set[int]) -> None:
+    """Rows of bare numbers still without a label take the label line next to them: the one below
+    when most such rows have their nearest label line below (numbers printed before their label),
+    else the one above. One direction for the whole page: a label line is never split between two
+    neighbours."""
+    bare = [
+        k for k, r in enumerate(rows)
+        if k not in taken and len(r.cells) >= 2 and all(_is_value(c.text) for c in r.cells)
+    ]
+    if not bare:
+        return
+
+    def neighbour(k: int, step: int) -> float | None:
+        j = k + step
+        if not (0 <= j < len(rows)) or j in taken:
+            return None
+        row, other = rows[k], rows[j]
+        x0v = min(c.x0 for c in row.cells)
+        h = max(4.0, min(c.bottom - c.top for c in row.cells))
+        if not _label_line(other, x0v):
+            return None
+        gap = other.top - row.bottom if step > 0 else row.top - other.bottom
+        if gap > LABEL_PITCH * h:
+            return None
+        return abs(_centre(other) - _centre(row))
+
+    votes = 0
+    for k in bare:
+        up, down = neighbour(k, -1), neighbour(k, 1)
+        if up is not None or down is not None:
+            votes += 1 if (up is None or (down is not None and down < up)) else -1
+    step = 1 if votes > 0 else -1
+    for k in bare:
+        if neighbour(k, step) is not None:
+            plan[k] = ([], [k + 1]) if step > 0 else ([k - 1], [])
+            taken.update((k, k + step))
 
 
 def _is_single_cjk(text: str) -> bool:
