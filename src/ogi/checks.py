@@ -180,12 +180,22 @@ def prose_checks(doc: Document) -> list[Check]:
     """
     if doc.template not in ("2019", "2021"):
         return []
-    text = re.sub(r"\s+", "", doc.text)
+    text = "".join(doc.text.split())  # str.split is several times faster than a regex here
+    # every statement ends in "<digits>件/起": the patterns run only on the few windows before one
+    # (seven patterns over a whole report cost a millisecond; the windows, a few microseconds)
+    windows = []
+    for unit in "件起":
+        i = text.find(unit, 1)
+        while i != -1:
+            if text[i - 1].isdigit():
+                windows.append((max(0, i - 40), i + 1))
+            i = text.find(unit, i + 1)
+    windows.sort()
     cells = doc.cells
     out: list[Check] = []
     seen: set[str] = set()
     for kind, pattern in PROSE_PATTERNS:
-        m = pattern.search(text)
+        m = next((x for a, b in windows if (x := pattern.search(text, a, b)) and x.end() == b), None)
         if not m:
             continue
         verb = m.group(1) if kind == "normative_docs" else None

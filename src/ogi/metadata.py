@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 from typing import Any
 
 from ogi.data import Document
@@ -60,9 +61,15 @@ def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", _JUNK_PREFIX.sub("", text))
 
 
+_FIELD_LABELS = ("标题", "名称", "发布机构", "发文机关", "单位", "发布时间", "发布日期", "公开日期", "成文日期")
+
+
+@lru_cache(maxsize=8)  # find_title and find_agency_and_date read the same head
 def _fields(head: str) -> dict[str, str]:
     """The first non-empty value of each labelled field of a page's metadata block."""
     out: dict[str, str] = {}
+    if not any(label in head for label in _FIELD_LABELS):
+        return out
     for m in _FIELD.finditer(head):
         value = m.group("value").strip()
         if value and m.group("label") not in out:
@@ -118,9 +125,12 @@ def find_title(doc: Document) -> str | None:
         nxt = _squeeze(lines[i + 1]) if i + 1 < len(lines) else ""
         if re.search(_YEAR, s) and re.fullmatch(r"(?:工作)?(?:年度)?(?:报告|年报)", nxt) and re.search(r"公开(?:工作)?$", s):
             return s + nxt  # "2024年上海市科委政府信息公开工作" / "年度报告"
-    m = _TITLE_IN_TEXT.search(head)  # a one-line report: the title inside the line
-    if m:
-        return _squeeze(m.group("title"))
+    # a one-line report: the title inside the line, looked for just before each 报告 / 年报 (a regex over
+    # the whole head backtracks for milliseconds on long lines)
+    for end in re.finditer(r"报告|年报", head):
+        m = _TITLE_IN_TEXT.search(head, max(0, end.start() - 90), end.end())
+        if m and m.end() == end.end():
+            return _squeeze(m.group("title"))
     return None
 
 
