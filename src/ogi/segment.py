@@ -99,8 +99,9 @@ def _unglue(text: str, start: int) -> list[tuple[str, int, int]]:
 
 
 INLINE_MIN_LINE = 400  # a line this long that holds numbered headings is a whole body on one line
-_INLINE_HEAD = re.compile(r"(?:^|(?<=[\s。;!?]))([一二三四五六七八九十]{1,3})[、.．]")
+_INLINE_HEAD = re.compile(r"(?:^|(?<=[\s。;!?])|(?<=报告))([一二三四五六七八九十]{1,3})[、.．]")
 _TITLE_END = re.compile(r"[\s。;!?,:]")
+_TITLE_WORD_END = re.compile(r"情况|建设|关切|打算|事项|措施|概述|概况|不足|问题|诉讼|保障|管理|工作")
 
 
 def inline_headings(line: str) -> list[tuple[int, int]]:
@@ -119,8 +120,18 @@ def inline_headings(line: str) -> list[tuple[int, int]]:
         if cn_to_int(m.group(1)) != expected:
             continue
         end_m = _TITLE_END.search(line, m.end(), m.end() + 41)
-        end = end_m.start() if end_m else -1
-        if end - m.end() < 2 or re.search(r"\d", line[m.end() : end]):
+        end = end_m.start() if end_m else min(len(line), m.end() + 40)
+        title = line[m.end() : end]
+        if len(title) > 16 or not end_m or re.search(r"\d", title):
+            # a title glued to the text after it ("四、政策解读与回应关切组织业务骨干…"): it ends at the
+            # last word that ends titles within its first 16 characters
+            ends = list(_TITLE_WORD_END.finditer(title[:16]))
+            if ends:
+                end = m.end() + ends[-1].end()
+                title = line[m.end() : end]
+            elif not end_m:
+                continue
+        if len(title) < 2 or re.search(r"\d", title):
             continue
         out.append((m.start(), end))
         expected += 1
@@ -143,6 +154,7 @@ def _cut_at(line: str, base: int, heads: list[tuple[int, int]]) -> list[tuple[st
     return out
 
 
+_HEADING_START = re.compile(r"^[一二三四五六七八九十]{1,3}[、.．]")
 _LABEL_MAX = 40  # longer lines are prose, never a piece of a split label
 _BLOCK_PREFIX = re.compile(r"第?二十条第?[(（]?$|第?二十条第?[(（][一五六八九]?[)）]?$|第?二十条第?[一五六八九][)）]?$")
 
@@ -153,6 +165,9 @@ def _known(text: str) -> float:
 
     n, title = schema.section_numeral(text)
     score = schema.section_title_similarity(title)[1] if n is not None else 0.0
+    key = schema.match_section(title) if n is not None else ""
+    if key and int(key[1]) == n:
+        score = max(score, 0.95)  # "六、其他需要说明的事项": a section keyword under its own numeral
     if text.startswith(("第二十条", "二十条")) and schema.match_block(text):
         return 1.0
     return max(score, schema.match_label(text)[1], schema.full_label_similarity(text))
@@ -230,6 +245,20 @@ def split_label_lines(lines: list[str], li: int, legacy_table: bool = False) -> 
         sc = _known(acc)
         if sc >= best and sc > _known(t) + 0.05:
             best_k, best = k, sc
+    if not best_k and _HEADING_START.match(first):
+        # a free-form (legacy) heading wrapped mid-title ("七、保障措" / "施落实情况", "十、" / "重点领域公开
+        # 情况"): a short heading line, then a short line without digits or punctuation, then not a cell
+        title = _HEADING_START.sub("", first)
+        after = lines[li + 2].strip() if li + 2 < len(lines) else ""
+        if (
+            len(title) <= 8
+            and not re.search(r"[,:、()]", title)
+            and 2 <= len(nxt) <= 12
+            and not re.search(r"[\d,:、()]", nxt)
+            and (not after or len(after) > 12 or bool(_HEADING_START.match(after)))
+            and _known(first) < 0.5
+        ):
+            return 1
     return best_k
 
 

@@ -176,7 +176,7 @@ class RuleTagger(Tagger):
             k = int(fkey[1])
             st.section, st.table, st.block, st.row = k, "", "", ""
             return f"SEC.{fkey}", 0.8
-        if st.section == 4 and st.table == "t4" and re.match(r"^\s*(?:[(（]一[)）]|1[.、．])?\s*(?:存在的?)?主要问题", text):
+        if st.section == 4 and st.table == "t4" and re.match(r"^\s*(?:[(（]一[)）]|1[.、．])?\s*(?:存在的?)?(?:主要)?问题", text):
             st.section, st.table, st.block, st.row = 5, "", "", ""
             return "SEC.s5", 0.7
         return None
