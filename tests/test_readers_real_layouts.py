@@ -518,3 +518,9 @@ def test_unruled_pdf_numbers_printed_before_labels(tmp_path: Path) -> None:
     f.write_bytes(_pdf([p.content]))
     lines = read(f).text.split("\n")
     assert lines == [" | ".join([label] + [str(v) for v in values]) for label, values in rows]
+
+
+def test_markdown_numbered_column_header_dropped(tmp_path: Path) -> None:
+    f = tmp_path / "n.md"
+    f.write_text("| 0 | 1 | 2 | 3 |\n|---|---|---|---|\n| 规章 | 0 | 0 | 0 |\n| 行政规范性文件 | 3 | 1 | 9 |\n", encoding="utf-8")
+    assert read(f).text.strip().split("\n") == ["规章 | 0 | 0 | 0", "行政规范性文件 | 3 | 1 | 9"]

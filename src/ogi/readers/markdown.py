@@ -229,6 +229,10 @@ def _header_kind(cells: list[_Cell]) -> str:
     texts = [c.text for c in cells if c.text]
     if not texts:
         return "generic"
+    if len(texts) >= 3 and all(t.isdigit() for t in texts):
+        nums = [int(t) for t in texts]
+        if nums[0] in (0, 1) and nums == list(range(nums[0], nums[0] + len(nums))):
+            return "generic"  # column numbers a converter (or pandas) wrote as the header: 0 1 2 …
     if any(_is_number(t) for t in texts):
         return "data"
     generic = sum(1 for t in texts if _GENERIC_HEADER.match(re.sub(r"\s+", "", t)) or _is_blankish(t))
