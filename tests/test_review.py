@@ -193,3 +193,24 @@ def test_review_bad_batch_is_one_clear_line(tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["review", str(bad), "--no-browser"])
     assert res.exit_code == 2
     assert "bad.jsonl: line 1 is not JSON" in res.output and "Traceback" not in res.output
+
+
+def test_review_pdf_page_image_marks_the_value(tmp_path: Path) -> None:
+    fpdf = pytest.importorskip("fpdf")
+    from ogi.review.pdfpage import find_word, page_png
+
+    pdf = fpdf.FPDF()
+    pdf.set_font("Helvetica", size=12)
+    for rows in ([("alpha", "7", "9"), ("beta", "3", "7")], [("gamma", "7", "4"), ("delta", "5", "5")]):
+        pdf.add_page()
+        for y, row in enumerate(rows):
+            for x, word in enumerate(row):
+                pdf.text(20 + 40 * x, 30 + 15 * y, word)
+    path = tmp_path / "t.pdf"
+    pdf.output(str(path))
+    page, word = find_word(path, "gamma | 7 | 4", "7")
+    assert page == 1 and word is not None and word["text"] == "7"
+    page, word = find_word(path, "beta | 3 | 7", "7")
+    assert page == 0 and word is not None and float(word["top"]) > 30  # the 7 on beta's row, not alpha's
+    png = page_png(path, 0, word)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 1000

@@ -130,6 +130,7 @@ def create_app(batch: ReviewBatch, token: str | None = None, allowed_hosts: set[
             loc["context"] = render_view(doc, focus=(s - lo, e - lo))
             if src.doc.fmt == "pdf":
                 loc["page_image"] = url_for("pdf_page", rid=rid, key=key)
+                loc["page_whole"] = url_for("pdf_page", rid=rid, key=key, whole="1")
         return jsonify(loc)
 
     @app.get("/r/<rid>/page.png")
@@ -147,7 +148,8 @@ def create_app(batch: ReviewBatch, token: str | None = None, allowed_hosts: set[
         le = src.view.find("\n", loc["start"])
         line = src.view[ls : le if le >= 0 else len(src.view)]
         page, word = find_word(entry.source_path, line, loc["value"])
-        return Response(page_png(entry.source_path, page, word), mimetype="image/png")
+        band = None if request.args.get("whole") == "1" else 90.0
+        return Response(page_png(entry.source_path, page, word, band), mimetype="image/png")
 
     @app.post("/api/r/<rid>/corrections")
     def correct(rid: str) -> tuple[Response, int]:

@@ -59,7 +59,8 @@ td.cell.selected { outline: 3px solid #0b5cad; outline-offset: -3px; }
 .edit input.note { flex: 1 1 12rem; }
 #msg { font-size: .9em; }
 #msg.err { color: #b3261e; }
-#page-img { max-width: 100%; border: 1px solid #ccc; margin-top: .4rem; }
+#page-img { display: block; max-width: 100%; max-height: 40vh; border: 1px solid #ccc; margin-top: .4rem; }
+#page-link[hidden] { display: none; }
 table.sections td, table.sections th { border-bottom: 1px solid #e3e6ea; padding: .15rem .4rem; text-align: left; font-size: 13px; }
 @media (max-width: 1000px) {
   main.split { grid-template-columns: 1fr; height: auto; }
@@ -129,7 +130,8 @@ JS = r"""
     document.getElementById("blank").disabled = !td.dataset.value;
     const ctx = document.getElementById("context");
     const img = document.getElementById("page-img");
-    ctx.textContent = ""; img.hidden = true; say("", false);
+    const link = document.getElementById("page-link");
+    ctx.textContent = ""; link.hidden = true; img.removeAttribute("src"); say("", false);
     if (!td.dataset.value) { document.getElementById("d-where").textContent = "blank cell: type a value to add one"; return; }
     const r = await fetch("/api/r/" + encodeURIComponent(rid) + "/where?key=" + encodeURIComponent(key));
     const loc = await r.json();
@@ -145,7 +147,7 @@ JS = r"""
       const ln = document.getElementById("L" + loc.view_line);
       if (ln) { ln.classList.add("hit"); ln.scrollIntoView({ block: "center" }); }
     }
-    if (loc.page_image) { img.src = loc.page_image; img.hidden = false; }
+    if (loc.page_image) { img.src = loc.page_image; link.href = loc.page_whole; link.hidden = false; link.title = "the whole page"; }
   }
 
   document.querySelectorAll("td.cell").forEach((td) => {
@@ -227,7 +229,8 @@ REPORT_HTML = r"""<!doctype html>
   <div><b id="d-key"></b></div>
   <dl><dt>value</dt><dd id="d-value"></dd><dt>confidence</dt><dd id="d-conf"></dd><dt>read by</dt><dd id="d-source"></dd>
   <dt>ambiguous</dt><dd id="d-amb"></dd><dt>where</dt><dd id="d-where"></dd><dt>checks</dt><dd id="d-checks"></dd></dl>
-  <div id="context"></div><img id="page-img" alt="the PDF page with the cell's word marked" hidden>
+  <div id="context"></div>
+  <a id="page-link" href="#" target="_blank" rel="noopener" hidden><img id="page-img" alt="the PDF page around the cell, its word marked"></a>
   <div class="edit">
     <input type="text" id="value" maxlength="200" aria-label="corrected value"><button id="save-value" type="button">Save value</button>
     <select id="move-to" aria-label="move to cell"></select><button id="move" type="button">Move</button>
