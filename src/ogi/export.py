@@ -161,6 +161,39 @@ def cell_rows(records: Iterable[dict[str, Any]]) -> Iterable[list[Any]]:
                    bool(c.get("ambiguous")), c.get("source", ""), c.get("line", ""), span[0], span[1]]
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.replace(",", ""))
+    except ValueError:
+        return False
+    return True
+
+
+def csv_text(v: Any) -> Any:
+    """A CSV cell a spreadsheet will not run as a formula: text starting with = + - @ (or a tab or CR)
+    gets a leading apostrophe (OWASP's advice); numbers such as "-3" stay as they are."""
+    if isinstance(v, str) and v.startswith(_FORMULA_START) and not _is_number(v):
+        return "'" + v
+    return v
+
+
+class _SafeWriter:
+    """``csv.writer`` whose cells pass through ``csv_text`` (file names and cell text can start with "=")."""
+
+    def __init__(self, fh: Any) -> None:
+        self._w = csv.writer(fh, lineterminator="\r\n")
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self._w.writerow([csv_text(v) for v in row])
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
 def write_csv(records: list[dict[str, Any]], path: str | Path, *, headers: str = "en", companion: bool = True) -> None:
     """One row per report, one numeric column per canonical key (UTF-8 with BOM); and its companion.
 
@@ -171,14 +204,14 @@ def write_csv(records: list[dict[str, Any]], path: str | Path, *, headers: str =
     names = header(columns, headers)
     n_lead = len(LEAD_COLUMNS)
     with atomic_open(path, encoding="utf-8-sig") as fh:
-        w = csv.writer(fh, lineterminator="\r\n")
+        w = _SafeWriter(fh)
         w.writerow(names)
         for rec in records:
             cells = rec.get("cells") or {}
             w.writerow(_lead(rec) + [_number(cells.get(k)) for k in columns[n_lead:]])
     if companion:
         with atomic_open(companion_path(path), encoding="utf-8-sig") as fh:
-            w = csv.writer(fh, lineterminator="\r\n")
+            w = _SafeWriter(fh)
             w.writerow(header(CELL_COLUMNS, headers))
             w.writerows(cell_rows(records))
 
@@ -300,7 +333,7 @@ def write_xlsx(records: list[dict[str, Any]], path: str | Path, *, headers: str 
     t2 = sheet("t2", header(["id", "item", "row"], headers) + [schema.T2_COLUMNS[c].label if zh else c for c in t2_cols])
     t3 = sheet("t3", header(["id", "row"], headers) + (list(schema.T3_COL_KEYS) if not zh else [c.label for c in schema.T3_COLUMNS]))
     t4 = sheet("t4", header(["id"], headers) + (list(schema.T4_CELL_COLS) if not zh else [cell_label("t4." + c)[3:] for c in schema.T4_CELL_COLS]))
-    legacy = sheet("legacy", header(["id", "label", "value"], headers))
+    legacy = sheet("legacy", header(["id", "label", "number"], headers))
     cells_sheet = sheet("cells", header(CELL_COLUMNS, headers))
     checks = sheet("checks", header(["id", "name", "status", "left", "right", "detail"], headers))
 
@@ -351,6 +384,8 @@ def write_xlsx(records: list[dict[str, Any]], path: str | Path, *, headers: str 
             out = []
             for v, f in zip(values, fills, strict=True):
                 c = WriteOnlyCell(ws, value=v)
+                if c.data_type == "f":  # openpyxl makes any "=..." string a formula: keep it text
+                    c.data_type = "s"
                 if f is not None:
                     c.fill = f
                 out.append(c)
