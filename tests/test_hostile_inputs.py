@@ -125,3 +125,29 @@ def test_transformer_huge_architecture_refused_before_allocation(tmp_path: Path)
     (d / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     with pytest.raises(ModelLoadError, match="parameters"):
         load_tagger(str(d))
+
+
+# --------------------------------------------------------------------------------------- spreadsheets
+
+
+def test_export_formula_like_cells_are_text(tmp_path: Path) -> None:
+    """File-name-derived cells used to be written as live formulas (XLSX <f>) and bare "=..." in CSV."""
+    import csv
+    import zipfile
+
+    from ogi.export import write_csv, write_xlsx
+
+    rec = {"id": '=HYPERLINK("http://x","y")', "path": "+cmd|' /C calc'!A0.txt", "status": "failed",
+           "errors": ["@SUM(1)"], "template": "unknown", "year": None, "sections": [], "checks": [],
+           "cells": {"t3.granted.total": {"value": "-3", "number": -3, "line": 1, "confidence": 1.0, "source": "rules",
+                                          "ambiguous": False}},
+           "model": {"name": "rules", "version": ""}}
+    write_xlsx([rec], tmp_path / "x.xlsx")
+    with zipfile.ZipFile(tmp_path / "x.xlsx") as z:
+        sheets = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/"))
+    assert "<f>" not in sheets and "HYPERLINK" in sheets
+    write_csv([rec], tmp_path / "x.csv")
+    rows = list(csv.reader((tmp_path / "x.csv").read_text(encoding="utf-8-sig").splitlines()))
+    header, row = rows[0], rows[1]
+    assert row[0].startswith("'=") and row[1].startswith("'+") and row[header.index("errors")].startswith("'@")
+    assert row[header.index("t3.granted.total")] == "-3"  # a negative number stays a number
