@@ -156,6 +156,11 @@ def test_metadata_from_a_page_block_of_a_one_line_report() -> None:
     assert doc.meta["published"] == "2022-01-28"
     doc = annotate(document_from_text(body + " 东岭县交通运输局 2022年2月3日", "y.txt", "y"))  # no block: title and tail
     assert doc.meta["agency"] == "东岭县交通运输局" and doc.meta["published"] == "2022-02-03"
+    other = "题名：西塘镇人民政府2023年度政府信息公开工作年度报告\n发布单位：西塘镇人民政府\n日期：2024-02-05\n正文\n……\n填报日期：2024年1月3日\n"
+    doc = annotate(document_from_text(other, "w.txt", "w"))
+    assert (doc.meta["agency"], doc.meta["published"]) == ("西塘镇人民政府", "2024-02-05")
+    doc = annotate(document_from_text("现发布本机关2016年度政府信息公开工作年度报告，表中数字截至年末。一、概述……", "v.txt", "v"))
+    assert "agency" not in doc.meta and "title" not in doc.meta  # a sentence naming no body is not a title
 
 
 def test_metadata_title_wrapped_and_signature() -> None:

@@ -40,7 +40,18 @@ _TITLE_PARTS = re.compile(rf"^(?:关于)?(?P<pre>.*?)(?P<year>{_YEAR})年度?(?P
 _ORG_SUFFIX = re.compile(
     r"(?:人民政府|政府|办公室|办公厅|局|委员会|委|厅|署|办事处|街道|管委会|管理委员会|中心|院|所|会|公司|乡|镇|区|县|市|省|处|队|站|部)$"
 )
-_FIELD = re.compile(r"(?P<label>标题|名称|发布机构|发文机关|单位|发布时间|发布日期|公开日期|成文日期)\s*[:：|]\s*(?P<value>[^|\n]*)")
+# Labels of a page's metadata block ("标题: …", "发布机构 | … |"); a label starts a line or a table cell, so
+# 填报日期 / 报送日期 / 填报单位 (a 统计表's footer) are not taken for 日期 / 单位.
+_TITLE_LABELS = ("标题", "题名", "文章标题", "名称")
+_AGENCY_LABELS = ("发布机构", "发文机关", "发布单位", "所属机构", "发文单位")
+_DATE_LABELS = ("发布时间", "发布日期", "公开日期", "成文日期", "日期")
+_FIELD_LABELS = (*_TITLE_LABELS, *_AGENCY_LABELS, *_DATE_LABELS, "单位")
+_FIELD = re.compile(
+    rf"(?:^|(?<=[|\s【]))(?P<label>{'|'.join(sorted(_FIELD_LABELS, key=len, reverse=True))})\s*[】]?\s*[:：|]\s*(?P<value>[^|\n]*)",
+    re.M,
+)
+# Words of a sentence that names the report without naming its body ("现发布本机关2015年度…报告").
+_NOT_A_TITLE = re.compile(r"本机关|本单位|本局|本委|本办|现发布|现将|现予|根据|按照|以下|关于印发")
 _ISO_DATE = re.compile(rf"({_YEAR})\s*[-/.年]\s*(\d{{1,2}})\s*[-/.月]\s*(\d{{1,2}})")
 _CN_DATE_LINE = re.compile(rf"^[(（]?\s*({_YEAR})\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日\s*[)）]?$")
 _TAIL_SIGNATURE = re.compile(
@@ -61,7 +72,6 @@ def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", _JUNK_PREFIX.sub("", text))
 
 
-_FIELD_LABELS = ("标题", "名称", "发布机构", "发文机关", "单位", "发布时间", "发布日期", "公开日期", "成文日期")
 
 
 @lru_cache(maxsize=8)  # find_title and find_agency_and_date read the same head
@@ -97,7 +107,7 @@ def agency_from_title(title: str) -> str | None:
         return None
     for part in (m.group("pre"), m.group("mid")):
         part = re.sub(r"^(?:关于)|(?:关于|的|度)$", "", part)
-        if len(part) >= 2 and not re.search(r"\d", part):
+        if len(part) >= 2 and not re.search(r"\d", part) and not _NOT_A_TITLE.search(part):
             return part
     return None
 
@@ -106,7 +116,7 @@ def find_title(doc: Document) -> str | None:
     """The report's printed title (see the module docstring for where it is looked for)."""
     head = doc.text[:_HEAD_CHARS]
     fields = _fields(head)
-    for label in ("标题", "名称"):
+    for label in _TITLE_LABELS:
         if label in fields:
             t = _clean_title(fields[label])
             if t:
@@ -116,7 +126,7 @@ def find_title(doc: Document) -> str | None:
         s = _squeeze(line)
         if not s or len(s) > 80 or _FIELD.search(line):
             continue
-        if re.search(_REPORT_TAIL + "$", s) and re.search(_YEAR, s):
+        if re.search(_REPORT_TAIL + "$", s) and re.search(_YEAR, s) and not _NOT_A_TITLE.search(s):
             # a title that starts at the year may have its agency on the line above (PDF title pages)
             prev = _squeeze(lines[i - 1]) if i > 0 else ""
             if re.match(_YEAR, s) and is_org_name(prev):
@@ -129,7 +139,7 @@ def find_title(doc: Document) -> str | None:
     # the whole head backtracks for milliseconds on long lines)
     for end in re.finditer(r"报告|年报", head):
         m = _TITLE_IN_TEXT.search(head, max(0, end.start() - 90), end.end())
-        if m and m.end() == end.end():
+        if m and m.end() == end.end() and not _NOT_A_TITLE.search(m.group("title")):
             return _squeeze(m.group("title"))
     return None
 
@@ -151,12 +161,12 @@ def find_agency_and_date(doc: Document, title: str | None) -> tuple[str | None, 
     fields = _fields(head)
     agency: str | None = None
     published: str | None = None
-    for label in ("发布机构", "发文机关"):
+    for label in _AGENCY_LABELS:
         v = fields.get(label, "").split()
         if v and is_org_name(v[0]):
             agency = v[0]
             break
-    for label in ("发布时间", "发布日期", "公开日期", "成文日期"):
+    for label in _DATE_LABELS:
         m = _ISO_DATE.search(fields.get(label, ""))
         if m and _iso(*m.groups()):
             published = _iso(*m.groups())
