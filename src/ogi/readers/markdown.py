@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from ogi import schema
@@ -141,7 +142,6 @@ class _Item:
     cells: list[_Cell] | None = None
     label: str = ""  # a table-3 label re-attached by order (inserted before the cells)
     drop: bool = False
-    debris_ok: bool = False  # a text line that may be label debris inside a table
     meta: dict = field(default_factory=dict)
     rendered: Line | None = None  # a line already rendered (a row of an HTML table in the Markdown)
 
@@ -270,9 +270,8 @@ def _table_items(block: list[tuple[int, int, str]]) -> list[_Item]:
         if body and all(all(_is_blankish(c.text) for c in r[2]) for r in body):
             continue  # a dummy table of "-" cells
         for ln, start, cells, is_header in table:
-            if is_header:
-                if _header_kind(cells) in ("generic", "bogus"):
-                    continue
+            if is_header and _header_kind(cells) in ("generic", "bogus"):
+                continue
             if len(cells) > 1 and _NUMBERING_ONLY.match(cells[0].text) and cells[1].text and not _is_number(cells[1].text):
                 cells = cells[1:]  # "三、 | （一）予以公开 | 9 …": the group numbering alone
             if all(_is_blankish(c.text) for c in cells) and not any(c.text for c in cells):
@@ -464,7 +463,7 @@ def _reattach_region(
     bounds: list[tuple[int | None, int, int | None, int]] = []
     if best_chain[0][1] > 0:
         bounds.append((None, -1, first, best_chain[0][1]))
-    bounds += [(a, ka, b, kb) for (a, ka), (b, kb) in zip(best_chain, best_chain[1:])]
+    bounds += [(a, ka, b, kb) for (a, ka), (b, kb) in pairwise(best_chain)]
     if best_chain[-1][1] < len(order) - 1:
         bounds.append((last, best_chain[-1][1], None, len(order)))
     for a, ka, b, kb in bounds:
@@ -493,9 +492,8 @@ def _reattach_region(
             it = items[j]
             if it.cells is None and it.rendered is None and not it.meta.get("heading"):
                 t = it.text.strip()
-                if t and len(t) <= 30 and not _SENTENCE.search(t) and not schema.section_numeral(t)[0]:
-                    it.drop = True
-                elif t and _is_number(t):
+                short = len(t) <= 30 and not _SENTENCE.search(t) and not schema.section_numeral(t)[0]
+                if t and (short or _is_number(t)):
                     it.drop = True
     return n_done
 

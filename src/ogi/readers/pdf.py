@@ -16,6 +16,7 @@ the document came from bordered cells. ``raw`` is the rendered text; ``line_map`
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ from pathlib import Path
 from ogi.data import Document
 from ogi.errors import DocumentLoadError
 from ogi.readers.html import CELL_SEP, Line, build_document, clean_cell, is_cjk, join_broken
+
+log = logging.getLogger(__name__)
 
 MAX_PAGES = 500
 MAX_DRAWN = 20_000  # a page drawing more rects and lines than this is a chart, not a table: words only
@@ -369,7 +372,8 @@ def _ruled_rows(page) -> tuple[list[_Row], list[tuple[float, float, float, float
     for table in tables:
         try:
             texts = table.extract()
-        except Exception:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - one bad table must not lose the page
+            log.debug("bordered table not extracted: %s", exc)
             continue
         for row, cells_text in zip(table.rows, texts):
             present = [c for c in row.cells if c is not None]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import io
+import math
 from pathlib import Path
 
 from ogi.data import Document
@@ -37,7 +38,7 @@ def _fmt(value: object) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
+        if not math.isfinite(value):
             return ""
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))
