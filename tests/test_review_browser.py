@@ -125,7 +125,8 @@ def test_review_browser_correct_reload_train(driver, server, tmp_path: Path) -> 
     td.click()
     focus = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "#context .sp-focus")))
     assert focus.text.startswith(old)
-    assert driver.find_elements(By.CSS_SELECTOR, "pre#src .ln.hit"), "the source line is not marked"
+    mark = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "pre#src mark.read")))
+    assert mark.text == old  # the printed characters are marked in the source itself
     _shot(driver, "report", 1400)
     _shot(driver, "report", 800)
     driver.set_window_size(1400, 1000)

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 MAX_BODY = 16 * 1024
 CONTEXT_LINES = 4
+CONTEXT_CHARS = 400
 SORT_KEYS = ("id", "status", "template", "year", "agency", "n_failed", "n_ambiguous", "n_low", "n_corrections")
 
 
@@ -121,7 +122,7 @@ def create_app(batch: ReviewBatch, token: str | None = None, allowed_hosts: set[
         loc["view_line"] = None
         if src is not None and loc["start"] is not None:
             s, e = loc["start"], loc["end"]
-            loc["view_line"] = src.view.count("\n", 0, s) + 1
+            loc["view_line"], loc["line_start"] = _line_pos(src.view, s)
             lo, hi = _context(src.view, s, e, CONTEXT_LINES)
             spans = [(a - lo, b - lo, lab) for a, b, lab in _view_spans(batch, rid) if lo <= a and b <= hi]
             if not any((a, b) == (s - lo, e - lo) for a, b, _ in spans):
@@ -183,7 +184,20 @@ def _view_lines(src: Any) -> list[tuple[int, str]]:
     return [(i + 1, t) for i, t in enumerate(lines)]
 
 
-def _context(view: str, s: int, e: int, n: int) -> tuple[int, int]:
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _line_pos(view: str, offset: int) -> tuple[int, int]:
+    """(1-based line, offset where it starts) of a view offset, counting line breaks as the page does."""
+    n, start = 1, 0
+    for m in _BREAK.finditer(view, 0, offset):
+        n, start = n + 1, m.end()
+    return n, start
+
+
+def _context(view: str, s: int, e: int, n: int, reach: int = CONTEXT_CHARS) -> tuple[int, int]:
+    """The window shown around a span: ``n`` lines either side, at most ``reach`` characters each way
+    (a report that arrives as one line has no lines to count)."""
     lo = s
     for _ in range(n + 1):
         lo = view.rfind("\n", 0, max(lo - 1, 0)) + 1 if lo > 0 else 0
@@ -191,7 +205,7 @@ def _context(view: str, s: int, e: int, n: int) -> tuple[int, int]:
     for _ in range(n):
         nxt = view.find("\n", hi + 1)
         hi = len(view) if nxt < 0 else nxt
-    return lo, min(max(hi, e), len(view))
+    return max(lo, s - reach), min(max(hi, e), len(view), e + reach)
 
 
 def _view_spans(batch: ReviewBatch, rid: str) -> list[tuple[int, int, str]]:

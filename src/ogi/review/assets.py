@@ -27,6 +27,7 @@ pre#src { margin: 0; font: 13px/1.5 ui-monospace, "Noto Sans Mono CJK SC", monos
 pre#src .ln { display: block; padding-left: 3.4em; text-indent: -3.4em; }
 pre#src .no { display: inline-block; width: 3em; margin-right: .4em; text-align: right; color: #9aa3ad; text-indent: 0; user-select: none; }
 pre#src .ln.hit { background: #fff0c2; }
+pre#src mark.read { background: #ffd34d; outline: 2px solid #e08a00; }
 h2 { font-size: 1rem; margin: .4rem 0; } h3 { font-size: .95rem; margin: 1rem 0 .3rem; }
 .problems { padding: .3rem 1rem; background: #fff7f6; border-bottom: 1px solid #f0d4d0; font-size: .9em; }
 .tablewrap { overflow-x: auto; }
@@ -143,9 +144,25 @@ JS = r"""
     const focus = ctx.querySelector(".sp-focus");
     if (focus) focus.scrollIntoView({ block: "nearest" });
     document.querySelectorAll("pre#src .ln.hit").forEach((x) => x.classList.remove("hit"));
+    document.querySelectorAll("pre#src mark.read").forEach((mk) => {
+      const p = mk.parentNode; p.replaceChild(document.createTextNode(mk.textContent), mk); p.normalize();
+    });
     if (loc.view_line) {
       const ln = document.getElementById("L" + loc.view_line);
-      if (ln) { ln.classList.add("hit"); ln.scrollIntoView({ block: "center" }); }
+      if (ln) {
+        ln.classList.add("hit");
+        let target = ln;
+        const text = ln.lastChild;  // the line's text after its number
+        const a = loc.start - loc.line_start, b = loc.end - loc.line_start;
+        if (text && text.nodeType === 3 && a >= 0 && b <= text.length && b > a) {
+          const r = document.createRange();
+          r.setStart(text, a); r.setEnd(text, b);
+          const mk = document.createElement("mark"); mk.className = "read";
+          r.surroundContents(mk);
+          target = mk;
+        }
+        target.scrollIntoView({ block: "center" });
+      }
     }
     if (loc.page_image) { img.src = loc.page_image; link.href = loc.page_whole; link.hidden = false; link.title = "the whole page"; }
   }
