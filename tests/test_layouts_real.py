@@ -312,8 +312,8 @@ def test_layouts_cell_per_line_2019_signed_changes_and_amount(tmp_path: Path, ta
     assert [s["key"] for s in rec["sections"]] == ["s1", "s2", "s3", "s4", "s5", "s6"]
     cells = {k: (c["value"], c["number"]) for k, c in rec["cells"].items()}
     assert cells["t2.art20_5.licensing.change"] == ("+1", 1)
-    assert cells["t2.art20_5.other_services.change"] == ("-1", -1)
-    assert cells["t2.art20_8.fees.change"] == ("-1", -1)
+    assert cells["t2.art20_5.other_services.change"] == ("−1", -1)  # printed text kept (NFKC keeps U+2212)
+    assert cells["t2.art20_8.fees.change"] == ("−1", -1)
     assert cells["t2.art20_9.procurement.amount"][0] == "251000元"
     assert cells["t2.art20_1.normative_docs.total_published"] == ("41", 41)
     assert cells["t3.other.total"] == ("11", 11)
@@ -529,3 +529,13 @@ def test_layouts_sections_and_no_table_on_one_line(tmp_path: Path, tagger) -> No
     assert rec["status"] == "success", rec["errors"]
     assert rec["cells"] == {}
     assert [s["key"] for s in rec["sections"]] == [f"legacy.{i}" for i in range(1, 6)]
+
+
+def test_layouts_legacy_table_headed_only_by_its_columns(tmp_path: Path, tagger) -> None:  # noqa: ANN001
+    """No "统计表" title: the table starts at "附表" and a header "指标 / 计量单位 / …"; "其中" split off."""
+    text = legacy_cell_per_line().replace("附件：政府信息公开情况统计表", "附表").replace("指标名称", "指标")
+    text = text.replace("其中：主动公开规范性文件数", "其中\r\n：主动公开规范性文\r\n件数")
+    rec = tag_path(_write(tmp_path, "legacy2.txt", text), tagger)
+    assert rec["status"] == "success", rec["errors"]
+    got = {k: c["value"] for k, c in rec["cells"].items()}
+    assert got == {**LEGACY_EXPECTED, "legacy.三、行政复议数量": "0"}

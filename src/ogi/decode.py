@@ -43,7 +43,7 @@ MAX_COMBINATIONS = 20000
 
 def parse_number(value: str) -> int | float | None:
     """The number in a printed value: "增82" → 82, "减5" → -5, "1372.16万元" → 1372.16, "/" → None."""
-    s = value.replace(",", "").replace(" ", "")
+    s = value.replace(",", "").replace(" ", "").replace("−", "-")  # "−45": a change printed with U+2212
     m = _NUM.search(s)
     if not m:
         return None

@@ -175,6 +175,7 @@ def _known(text: str) -> float:
 
 _LEGACY_UNITS = {"件", "条", "次", "个", "人", "人次", "万元", "元", "篇", "项", "家", "期", "场", "份", "——", "—", "-", "/"}
 _LABEL_END = set("数次量额况人个件费元率")
+_LEGACY_HEADS = ("统计指标", "指标名称", "指标", "计量单位", "历年累计")
 _CUMULATIVE = re.compile(r"^(?:历年)?累计(?:数)?$")
 
 
@@ -186,6 +187,8 @@ def _legacy_label_continues(first: str, nxt: str) -> bool:
         return False
     if re.match(r"^(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）、.．]|其中|合计|总计)", nxt):
         return False
+    if nxt[0] in ":：" or first.endswith(("其中", ":", "：")):  # "其中" / ":按期办结数"
+        return True
     if len(nxt) <= 3 or nxt[0] in "(（":  # "…数" / "（含移动端）"
         return True
     return first[-1] not in _LABEL_END and nxt[-1] in _LABEL_END and len(nxt) <= 8
@@ -224,7 +227,7 @@ def split_label_lines(lines: list[str], li: int, legacy_table: bool = False) -> 
         return 0
 
     def continues(t: str) -> bool:
-        return bool(t) and not is_number(t) and not _NUMBERING_TOKEN.match(t) and not re.match(
+        return bool(t) and t not in _LEGACY_UNITS and not is_number(t) and not _NUMBERING_TOKEN.match(t) and not re.match(
             r"^[(（]?[一二三四五六七八九十\d]{1,2}[)）、.．]", t
         )
 
@@ -232,7 +235,13 @@ def split_label_lines(lines: list[str], li: int, legacy_table: bool = False) -> 
     if re.search(r"[。;!?]", first + nxt) or not continues(nxt):
         return 0  # sentences are not pieces of a label; a number or a numbered line starts a new cell
     if legacy_table:
-        return 1 if _legacy_label_continues(first, nxt) else 0
+        acc, k = first, 0
+        while k < 3 and _legacy_label_continues(acc, nxt) and not re.search(r"[。;!?]", nxt):
+            acc, k = acc + nxt, k + 1
+            nxt = usable(li + k + 1)
+            if not continues(nxt):
+                break
+        return k
     if _known(first) >= 0.95:
         return 0  # already a whole known label
     # a label may be split over up to four lines: take the longest join that becomes a known label
@@ -368,7 +377,7 @@ def segment(doc: Document) -> Document:
             segs += glued.segment_line(doc, stripped, body_start, li)
             blank_before = False
             continue
-        if len(stripped) <= 30 and ("统计表" in stripped or stripped.replace(" ", "") in ("统计指标", "指标名称")):
+        if len(stripped) <= 30 and ("统计表" in stripped or stripped.startswith("附表") or stripped.replace(" ", "") in _LEGACY_HEADS):
             legacy_table = True  # from here on, lines may be rows of a legacy 统计表
         n_join = 0 if grid else split_label_lines(lines, li, legacy_table)
         if n_join:
@@ -486,8 +495,5 @@ def segment(doc: Document) -> Document:
         if cells and sep == "line" and segs[-1].kind == "text" and _is_prose(stripped):
             segs[-1].kind = "prose"
     flush_vertical()
-    for seg in segs:
-        if seg.kind == "num" and seg.text.startswith("−"):  # a change printed with the minus sign "−1"
-            seg.text = "-" + seg.text[1:]
     doc.segments = segs
     return doc

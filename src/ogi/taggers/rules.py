@@ -261,7 +261,8 @@ class RuleTagger(Tagger):
     def _legacy(self, seg: Segment, st: RuleState) -> tuple[str, float]:
         text = seg.text
         if st.table != "legacy":
-            if any(k in text.replace(" ", "") for k in _LEGACY_TABLE):
+            squashed = text.replace(" ", "")
+            if any(k in squashed for k in _LEGACY_TABLE) or squashed in ("指标", "计量单位", "历年累计") or squashed.startswith("附表"):
                 st.table = "legacy"
                 return "HDR", 0.9
             return "O", 0.9
