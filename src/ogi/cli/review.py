@@ -18,7 +18,10 @@ def command(
     low_confidence: Annotated[float, typer.Option("--low-confidence", help="Cells below this confidence are flagged.")] = 0.9,
 ) -> None:
     """Serve the review app until Ctrl-C; each correction is saved when it is made."""
+    import logging
     import webbrowser
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
 
     try:
         from ogi.review.server import LOOPBACK, make_server, url_of
