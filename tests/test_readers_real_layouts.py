@@ -524,3 +524,18 @@ def test_markdown_numbered_column_header_dropped(tmp_path: Path) -> None:
     f = tmp_path / "n.md"
     f.write_text("| 0 | 1 | 2 | 3 |\n|---|---|---|---|\n| 规章 | 0 | 0 | 0 |\n| 行政规范性文件 | 3 | 1 | 9 |\n", encoding="utf-8")
     assert read(f).text.strip().split("\n") == ["规章 | 0 | 0 | 0", "行政规范性文件 | 3 | 1 | 9"]
+
+
+def test_markdown_table3_without_any_label(tmp_path: Path, tagger) -> None:  # noqa: ANN001
+    """Every label lost: the 25 bare rows of a 2021 table 3 are its rows in template order."""
+    t3 = table3()
+    body = "".join("| " + " | ".join(str(v) for v in t3[k]) + " |\n" for k in schema.t3_rows("2021"))
+    md = (
+        "# 北岭区统计局2023年政府信息公开工作年度报告\n\n## 一、总体情况\n\n依法公开。\n\n"
+        "## 三、收到和处理政府信息公开申请情况\n\n| 数据1 | 数据2 | 数据3 | 数据4 | 数据5 | 数据6 | 数据7 |\n"
+        "|---|---|---|---|---|---|---|\n" + body + "\n## 四、政府信息公开行政复议、行政诉讼情况\n\n本年度无。\n"
+    )
+    f = tmp_path / "beiling.md"
+    f.write_text(md, encoding="utf-8")
+    rec = tag_path(f, tagger)
+    assert cells_of(rec, "t3.") == expected_t3(t3)

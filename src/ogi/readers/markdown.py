@@ -432,12 +432,44 @@ def _reattach_labels(items: list[_Item]) -> int:
     headings = [0]
     for it in items:
         headings.append(headings[-1] + (1 if it.meta.get("heading") else 0))
-    n_done = 0
+    n_done = _label_whole_runs(items, rows, headings)
     region_list = _regions(anchors)
     for r, region in enumerate(region_list):
         lower = region_list[r - 1][-1][0] if r else -1
         upper = region_list[r + 1][0][0] if r + 1 < len(region_list) else len(items)
         n_done += _reattach_region(items, rows, region, headings, lower, upper)
+    return n_done
+
+
+def _label_whole_runs(items: list[_Item], rows: list[int], headings: list[int]) -> int:
+    """A run of bare rows of numbers as long as a whole table 3 (23 rows: the 2019 order, （六）
+    one row; 25: the 2021 order), no label, heading or text line among them, is that table."""
+    n_done = 0
+    run: list[int] = []
+
+    def flush() -> None:
+        nonlocal n_done
+        template = {len(schema.t3_rows("2019")): "2019", len(schema.t3_rows("2021")): "2021"}.get(len(run))
+        if template and len({len(items[i].values) for i in run}) == 1:
+            for i, key in zip(run, schema.t3_rows(template), strict=True):
+                items[i].label = _label_text(key, template)
+            n_done += len(run)
+        run.clear()
+
+    prev = -1
+    for i in rows:
+        it = items[i]
+        bare = not it.labels and len(it.values) >= MIN_T3_VALUES and len(it.values) == len(it.cells or [])
+        between = range(prev + 1, i)
+        clean_gap = all(items[j].cells is None and not items[j].text.strip() for j in between)
+        if bare and (not run or (clean_gap and headings[i] == headings[prev + 1])):
+            run.append(i)
+        else:
+            flush()
+            if bare:
+                run.append(i)
+        prev = i
+    flush()
     return n_done
 
 
