@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from analysis_batch import build_series
 from typer.testing import CliRunner
 
-from analysis_batch import build_series
 from ogi.checks import check, cross_year_checks, prose_checks
 from ogi.cli.main import app
 from ogi.data import Cell, Document

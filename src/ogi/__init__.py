@@ -11,7 +11,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 __version__ = "0.1.0"
-__all__ = ["tag", "tag_many", "cross_year", "read_records", "Record", "__version__"]
+__all__ = ["Record", "__version__", "cross_year", "read_records", "tag", "tag_many"]
 
 if TYPE_CHECKING:
     from typing import Any

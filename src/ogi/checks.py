@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ogi import schema
-from ogi.data import Check, Cell, Document
+from ogi.data import Cell, Check, Document
 
 _EPS = 1e-6
 

@@ -48,7 +48,7 @@ _DATE_LABELS = ("发布时间", "发布日期", "公开日期", "成文日期", 
 _FIELD_LABELS = (*_TITLE_LABELS, *_AGENCY_LABELS, *_DATE_LABELS, "单位")
 _FIELD = re.compile(
     rf"(?:^|(?<=[|\s【]))(?P<label>{'|'.join(sorted(_FIELD_LABELS, key=len, reverse=True))})\s*[】]?\s*[:：|]\s*(?P<value>[^|\n]*)",
-    re.M,
+    re.MULTILINE,
 )
 # Words of a sentence that names the report without naming its body ("现发布本机关2015年度…报告").
 _NOT_A_TITLE = re.compile(r"本机关|本单位|本局|本委|本办|现发布|现将|现予|根据|按照|以下|关于印发")
@@ -245,7 +245,7 @@ def annotate(doc: Document) -> Document:
     try:
         title = find_title(doc)
         agency, published = find_agency_and_date(doc, title)
-    except Exception:  # noqa: BLE001 - metadata is a best effort; a defect here must not lose the cells
+    except Exception:
         log.exception("metadata extraction failed on %s", doc.path)
         title = agency = published = None
     for key, value in (("title", title), ("agency", agency), ("published", published)):

@@ -36,7 +36,7 @@ def _tidy(x: float) -> int | float:
     return int(x) if x.is_integer() else x
 
 
-def number_in_unit(key: str, value: str, parsed: int | float | None) -> int | float | None:
+def number_in_unit(key: str, value: str, parsed: float | None) -> int | float | None:
     """The number of a printed ``value`` in its column's unit; ``parsed`` is the decoder's plain parse."""
     s = value.replace(",", "").replace("，", "").replace(" ", "")
     m = _NUM.search(s)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 
 def command(
     records: Annotated[Path, typer.Argument(help="JSONL written by `ogi tag`.")],
-    csv_out: Annotated[Optional[Path], typer.Option("--csv", help="Write the failed checks as CSV (for auditors).")] = None,
-    html_out: Annotated[Optional[Path], typer.Option("--html", help="Write a batch report (HTML with charts).")] = None,
+    csv_out: Annotated[Path | None, typer.Option("--csv", help="Write the failed checks as CSV (for auditors).")] = None,
+    html_out: Annotated[Path | None, typer.Option("--html", help="Write a batch report (HTML with charts).")] = None,
     all_reports: Annotated[bool, typer.Option("--all", help="List every report, not only those with failures.")] = False,
 ) -> None:
     """Print which reports fail which check (cross-year checks included); exit 1 when any check fails."""
