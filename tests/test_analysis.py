@@ -127,6 +127,8 @@ def test_xlsx_keeps_frozen_header_widths_and_numbers(batch: dict[str, Any]) -> N
     assert t3[(first["id"], "new_received")][8].value == batch["truth"][0]["received"]  # a number, not text
     header = [c.value for c in wb["cells"][1]]
     assert header[:4] == ["id", "key", "value", "number"]
+    cross = [[c.value for c in r] for r in wb["cross_year"].iter_rows(min_row=2)]
+    assert any(r[1] == f"{AGENCY}-{BREAK_YEAR - 1}" and r[6] == "fail" for r in cross)
 
 
 def test_spans_point_at_the_printed_text(batch: dict[str, Any]) -> None:

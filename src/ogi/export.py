@@ -5,7 +5,8 @@
   not a number, so every cell column loads as numbers. Beside it, ``<name>.cells.csv`` (the companion):
   one row per cell with the printed ``value``, ``number``, unit, ``confidence``, ``ambiguous``, line and
   span. ``headers="zh"`` writes the schema's Chinese labels as column headers instead of the keys.
-* XLSX (``write_xlsx``): sheets reports, t2, t3, t4, legacy (numbers), cells (the companion) and checks;
+* XLSX (``write_xlsx``): sheets reports, t2, t3, t4, legacy (numbers), cells (the companion), checks and
+  cross_year (``ogi.checks.cross_year_checks`` over the records);
   the header row is frozen, columns have widths, cells of a failed check are red, ambiguous cells yellow.
 """
 
@@ -284,7 +285,7 @@ def _width(values: Iterable[Any]) -> float:
 
 
 def write_xlsx(records: list[dict[str, Any]], path: str | Path, *, headers: str = "en") -> None:
-    """Sheets: reports, t2, t3, t4, legacy (one row per report and table row), cells, checks.
+    """Sheets: reports, t2, t3, t4, legacy (one row per report and table row), cells, checks, cross_year.
 
     Table sheets hold numbers (``_cell_value``); red marks the cells of a failed check, yellow the
     ambiguous ones. ``headers``: ``en`` (keys) or ``zh`` (Chinese labels, rows named by their labels).
@@ -336,6 +337,9 @@ def write_xlsx(records: list[dict[str, Any]], path: str | Path, *, headers: str 
     legacy = sheet("legacy", header(["id", "label", "number"], headers))
     cells_sheet = sheet("cells", header(CELL_COLUMNS, headers))
     checks = sheet("checks", header(["id", "name", "status", "left", "right", "detail"], headers))
+    cross_cols = ["id", "previous_id", "agency", "year", "previous_year", "name", "status", "left", "right", "ambiguous", "blank", "detail"]
+    cross_sheet = sheet("cross_year", header(cross_cols, headers) if not zh else
+                        header(["id"], headers) + ["上年报告", "机关", "年度", "上一年度", "检查", "状态", "本年", "上年", "存疑", "空白按0", "说明"])
 
     t2_rows = [(b, r.key) for b in schema.T2_BLOCKS for r in b.rows]
     for rec in records:
@@ -367,6 +371,10 @@ def write_xlsx(records: list[dict[str, Any]], path: str | Path, *, headers: str 
                 [red if failed else None] * 6)
     for values in cell_rows(records):
         put(cells_sheet, values, [yellow if values[6] else None] * len(values))
+    from ogi.checks import cross_year_checks
+
+    for c in cross_year_checks(records):  # this year's report against last year's, one agency at a time
+        put(cross_sheet, [c[k] for k in cross_cols], [red if c["status"] == "fail" else None] * len(cross_cols))
 
     wb = Workbook(write_only=True)
     for title, (names, rows) in sheets.items():
