@@ -140,7 +140,7 @@ T2_BLOCKS: tuple[Block, ...] = (
         "一",
         (
             Row("regulations", "规章", ("规章",)),
-            Row("normative_docs", "规范性文件", ("行政规范性文件", "规范性文件")),
+            Row("normative_docs", "规范性文件", ("行政规范性文件", "规范性文件", "规范性档案")),
         ),
         {"2019": ("new_made", "new_published", "total_published"), "2021": ("issued", "repealed", "in_force")},
     ),
@@ -522,9 +522,12 @@ SECTION_TITLE_LENGTHS = frozenset(len(v) for vs in SECTION_TITLE_VARIANTS.values
 _BLOCK = re.compile(r"第?二十条第?\s*[(（]?\s*([一五六八九])\s*[)）]?\s*项")
 
 
+_BARE_BLOCK = re.compile(r"^第\s*[(（]\s*([一五六八九])\s*[)）]\s*项$")
+
+
 def match_block(text: str) -> str:
-    """Table-2 block key of a 第二十条第（X）项 heading, or ''."""
-    m = _BLOCK.search(text.replace(" ", ""))
+    """Table-2 block key of a 第二十条第（X）项 heading (or of a bare "第（五）项" line), or ''."""
+    m = _BLOCK.search(text.replace(" ", "")) or _BARE_BLOCK.match(text.strip())
     if not m:
         return ""
     block = T2_BLOCK_BY_NUMERAL.get(m.group(1))

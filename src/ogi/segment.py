@@ -159,13 +159,14 @@ _LABEL_MAX = 40  # longer lines are prose, never a piece of a split label
 _BLOCK_PREFIX = re.compile(r"第?二十条第?[(（]?$|第?二十条第?[(（][一五六八九]?[)）]?$|第?二十条第?[一五六八九][)）]?$")
 
 
-def _known(text: str) -> float:
-    """How well a short text matches a known heading or label of the templates (0–1)."""
+def _known(text: str, keyword: bool = True) -> float:
+    """How well a short text matches a known heading or label of the templates (0–1); with
+    ``keyword`` a section keyword under its own numeral counts as known ("六、其他需要说明的事项")."""
     from ogi import schema
 
     n, title = schema.section_numeral(text)
     score = schema.section_title_similarity(title)[1] if n is not None else 0.0
-    key = schema.match_section(title) if n is not None else ""
+    key = schema.match_section(title) if n is not None and keyword else ""
     if key and int(key[1]) == n:
         score = max(score, 0.95)  # "六、其他需要说明的事项": a section keyword under its own numeral
     if text.startswith(("第二十条", "二十条")) and schema.match_block(text):
@@ -242,8 +243,8 @@ def split_label_lines(lines: list[str], li: int, legacy_table: bool = False) -> 
             if not continues(nxt):
                 break
         return k
-    if _known(first) >= 0.95:
-        return 0  # already a whole known label
+    if _known(first, keyword=False) >= 0.95:
+        return 0  # already a whole known label ("二、主动公开政府信息" is not: its title is cut)
     # a label may be split over up to four lines: take the longest join that becomes a known label
     best_k, best, acc = 0, 0.9, first
     for k in range(1, 4):

@@ -121,7 +121,9 @@ def merge_split_numbers(group: RowGroup, ncols: int) -> bool:
             and _identity_holds(group.table, joined_numbers(at), ncols) is not False
         ]
         if group.table == "t2":
-            fits = fits[:1] if need else []  # no identity: join only what the column count forces
+            # no identity: join only a one-column row's two numbers ("行政许可" / "1" / "208"); extra
+            # values in a wider row are more likely another row's than a wrapped number
+            fits = fits[:1] if need and ncols == 1 and k == 2 else []
         if len(fits) == 1 or (fits and need):
             group.values = _join(values, fits[0])
             return True

@@ -100,7 +100,8 @@ class RuleTagger(Tagger):
             sec = self._section(text, seg, st)
             if sec:
                 return sec
-            block = schema.match_block(text) if "二十条" in text or "第二十" in text else ""
+            bare = st.table == "t2" and text.startswith("第") and text.endswith("项") and len(text) <= 8
+            block = schema.match_block(text) if "二十条" in text or "第二十" in text or bare else ""
             if block:
                 st.table, st.block, st.row = "t2", block, ""
                 return f"BLK.{block}", 0.97
