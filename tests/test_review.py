@@ -214,3 +214,14 @@ def test_review_pdf_page_image_marks_the_value(tmp_path: Path) -> None:
     assert page == 0 and word is not None and float(word["top"]) > 30  # the 7 on beta's row, not alpha's
     png = page_png(path, 0, word)
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 1000
+
+
+def test_review_displacy_view_of_a_cell(client, batch: ReviewBatch) -> None:  # noqa: ANN001
+    rid = _rid(batch, "003")
+    key = "t3.new_received.natural_person"
+    loc = _get(client, f"/api/r/{rid}/where?key={key}").get_json()
+    resp = _get(client, loc["displacy"])
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and 'class="spans"' in page and f"VAL.{key}" in page
+    assert "'unsafe-inline'" in resp.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in _get(client, f"/r/{rid}").headers["Content-Security-Policy"]

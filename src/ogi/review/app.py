@@ -15,6 +15,7 @@ import secrets
 from typing import Any
 
 from flask import Flask, Response, abort, jsonify, render_template, request, url_for
+from markupsafe import escape
 from jinja2 import DictLoader
 
 from ogi.review import layout
@@ -44,8 +45,10 @@ def create_app(batch: ReviewBatch, token: str | None = None, allowed_hosts: set[
 
     @app.after_request
     def _headers(resp: Response) -> Response:
+        inline = resp.headers.pop("X-OGI-Inline-Styles", None)  # displaCy's markup styles each element
+        style = "'self' 'unsafe-inline'" if inline else "'self'"
         resp.headers["Content-Security-Policy"] = (
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'"
+            f"default-src 'self'; img-src 'self' data:; style-src {style}; script-src 'self'; frame-ancestors 'none'"
         )
         resp.headers["X-Content-Type-Options"] = "nosniff"
         resp.headers["Referrer-Policy"] = "no-referrer"
@@ -67,6 +70,8 @@ def create_app(batch: ReviewBatch, token: str | None = None, allowed_hosts: set[
     @app.get("/")
     def index() -> str:
         rows = [batch.summary(rid) for rid in batch.entries]
+        statuses = sorted({r["status"] for r in rows})
+        templates = sorted({str(r["template"]) for r in rows})
         q = request.args.get("q", "").strip().lower()
         status = request.args.get("status", "")
         template = request.args.get("template", "")
@@ -83,8 +88,6 @@ def create_app(batch: ReviewBatch, token: str | None = None, allowed_hosts: set[
         sort = sort if sort in SORT_KEYS else "id"
         desc = request.args.get("desc", "") == "1"
         rows.sort(key=lambda r: (r[sort] is None, r[sort] if r[sort] is not None else 0), reverse=desc)
-        statuses = sorted({batch.summary(rid)["status"] for rid in batch.entries})
-        templates = sorted({str(batch.summary(rid)["template"]) for rid in batch.entries})
         return render_template("index.html", rows=rows, n=len(batch.entries), sort=sort, desc=desc, q=q, status=status,
                                template=template, problems=problems, statuses=statuses, templates=templates,
                                out_dir=str(batch.out_dir), args=dict(request.args))
@@ -129,6 +132,7 @@ def create_app(batch: ReviewBatch, token: str | None = None, allowed_hosts: set[
                 spans = [x for x in spans if x[1] <= s - lo or x[0] >= e - lo] + [(s - lo, e - lo, loc["label"])]
             doc = make_doc(src.view[lo:hi], spans)
             loc["context"] = render_view(doc, focus=(s - lo, e - lo))
+            loc["displacy"] = url_for("displacy_view", rid=rid, key=key)
             if src.doc.fmt == "pdf":
                 loc["page_image"] = url_for("pdf_page", rid=rid, key=key)
                 loc["page_whole"] = url_for("pdf_page", rid=rid, key=key, whole="1")
@@ -163,6 +167,23 @@ def create_app(batch: ReviewBatch, token: str | None = None, allowed_hosts: set[
             return jsonify(error="the body must be a JSON object"), 400
         saved = batch.add_correction(rid, body)
         return jsonify(saved=saved, summary=batch.summary(rid)), 200
+
+    @app.get("/r/<rid>/displacy")
+    def displacy_view(rid: str) -> Response:
+        """displaCy's own span rendering of the lines around a cell (a page of its own: inline styles)."""
+        from ogi.review.spans import render_displacy
+
+        key = request.args.get("key", "")
+        loc = batch.locate(rid, key)
+        src = batch.source(rid)
+        if src is None or loc["start"] is None:
+            abort(404)
+        lo, hi = _context(src.view, loc["start"], loc["end"], CONTEXT_LINES)
+        spans = [(a - lo, b - lo, lab) for a, b, lab in _view_spans(batch, rid) if lo <= a and b <= hi]
+        html_page = render_displacy(make_doc(src.view[lo:hi], spans))
+        resp = Response(f"<!doctype html><meta charset='utf-8'><title>{escape(key)}</title>{html_page}", mimetype="text/html")
+        resp.headers["X-OGI-Inline-Styles"] = "1"
+        return resp
 
     @app.get("/api/r/<rid>/annotation")
     def annotation(rid: str) -> Response:

@@ -61,7 +61,8 @@ td.cell.selected { outline: 3px solid #0b5cad; outline-offset: -3px; }
 #msg { font-size: .9em; }
 #msg.err { color: #b3261e; }
 #page-img { display: block; max-width: 100%; max-height: 40vh; border: 1px solid #ccc; margin-top: .4rem; }
-#page-link[hidden] { display: none; }
+#page-link[hidden], #displacy[hidden] { display: none; }
+#displacy { font-size: .8em; }
 table.sections td, table.sections th { border-bottom: 1px solid #e3e6ea; padding: .15rem .4rem; text-align: left; font-size: 13px; }
 @media (max-width: 1000px) {
   main.split { grid-template-columns: 1fr; height: auto; }
@@ -164,6 +165,8 @@ JS = r"""
         target.scrollIntoView({ block: "center" });
       }
     }
+    const dl = document.getElementById("displacy");
+    dl.hidden = !loc.displacy; if (loc.displacy) dl.href = loc.displacy;
     if (loc.page_image) { img.src = loc.page_image; link.href = loc.page_whole; link.hidden = false; link.title = "the whole page"; }
   }
 
@@ -246,7 +249,7 @@ REPORT_HTML = r"""<!doctype html>
   <div><b id="d-key"></b></div>
   <dl><dt>value</dt><dd id="d-value"></dd><dt>confidence</dt><dd id="d-conf"></dd><dt>read by</dt><dd id="d-source"></dd>
   <dt>ambiguous</dt><dd id="d-amb"></dd><dt>where</dt><dd id="d-where"></dd><dt>checks</dt><dd id="d-checks"></dd></dl>
-  <div id="context"></div>
+  <div id="context"></div><a id="displacy" href="#" target="_blank" rel="noopener" hidden>the same in displaCy's span style</a>
   <a id="page-link" href="#" target="_blank" rel="noopener" hidden><img id="page-img" alt="the PDF page around the cell, its word marked"></a>
   <div class="edit">
     <input type="text" id="value" maxlength="200" aria-label="corrected value"><button id="save-value" type="button">Save value</button>

@@ -131,6 +131,7 @@ class ReviewBatch:
             self.entries[rid] = Entry(rid, rec, _resolve(rec.get("path"), base))
         self._lock = threading.Lock()
         self._sources: dict[str, Source] = {}
+        self._summaries: dict[str, tuple[int, dict[str, Any]]] = {}
         self._tagger: Any = None
         self._load_saved()
 
@@ -229,8 +230,19 @@ class ReviewBatch:
         return apply_corrections(entry.record, entry.corrections)
 
     def summary(self, rid: str) -> dict[str, Any]:
-        """The index row of a report."""
-        rec = self.record(rid)
+        """The index row of a report (cached until its next correction: the index reads every row)."""
+        entry = self.get(rid)
+        stamp = len(entry.corrections)
+        cached = self._summaries.get(rid)
+        if cached is not None and cached[0] == stamp:
+            return dict(cached[1])
+        row = self._summary(rid)
+        self._summaries[rid] = (stamp, row)
+        return dict(row)
+
+    def _summary(self, rid: str) -> dict[str, Any]:
+        entry = self.get(rid)
+        rec = self.record(rid) if entry.corrections else entry.record
         cells = rec.get("cells") or {}
         failed = [c.get("name", "") for c in rec.get("checks") or [] if c.get("status") == "fail"]
         return {
