@@ -13,6 +13,7 @@ from typing import Any
 
 from ogi.audit import Failure, failures
 
+MAX_ROWS = 500  # a table of a large batch shows its worst rows first, then says how many are left out
 _PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22")
 _CSS = """
 body{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:24px;color:#222;max-width:1300px}
@@ -45,7 +46,9 @@ def _table(head: list[str], rows: list[list[Any]], numeric: set[int] | None = No
 
 def _count_table(title: str, counts: Counter[Any], by_key: bool = False) -> str:
     order = sorted(counts.items(), key=(lambda kv: str(kv[0])) if by_key else (lambda kv: (-kv[1], str(kv[0]))))
-    rows = [[_e(k), str(v)] for k, v in order]
+    rows = [[_e(k), str(v)] for k, v in order[:MAX_ROWS // 10]]
+    if len(order) > MAX_ROWS // 10:
+        rows.append([f"… {len(order) - MAX_ROWS // 10} more", str(sum(v for _, v in order[MAX_ROWS // 10:]))])
     return f"<div><h3 class=muted>{_e(title)}</h3>{_table([title, 'reports'], rows, {1})}</div>"
 
 
@@ -194,7 +197,7 @@ def render(records: list[dict[str, Any]], cross: list[dict[str, Any]], source: s
     parts.append("<h2>Failed checks by report</h2>")
     meta = {str(r.get("id")): r for r in records}
     rows = []
-    for rid in sorted(by_report, key=lambda i: (-len(by_report[i]), i)):
+    for rid in sorted(by_report, key=lambda i: (-len(by_report[i]), i))[:MAX_ROWS]:
         rec = meta.get(rid, {})
         items = []
         for f in by_report[rid]:
@@ -203,6 +206,8 @@ def render(records: list[dict[str, Any]], cross: list[dict[str, Any]], source: s
             items.append(f"<span class=fail>{_e(f.name)}</span>: {_e(f.left)} ≠ {_e(f.right)}{vs}{flag}")
         rows.append([_e(rid), _e(rec.get("agency")), _e(rec.get("year")), str(len(by_report[rid])), "<br>".join(items[:12])
                      + (f"<br>… {len(items) - 12} more" if len(items) > 12 else "")])
+    if len(by_report) > MAX_ROWS:
+        rows.append(["…", f"{len(by_report) - MAX_ROWS} more reports (ogi check --csv lists every failure)", "", "", ""])
     parts.append(_table(["report", "agency", "year", "failed", "checks (left ≠ right)"], rows, {3}) if rows else "<p class=pass>None.</p>")
 
     parts.append("<h2>Cross-year checks</h2><p class=muted>One row per agency and pair of consecutive years; "
@@ -211,7 +216,9 @@ def render(records: list[dict[str, Any]], cross: list[dict[str, Any]], source: s
     for c in cross:
         pairs[(c["agency"], c["year"])].append(c)
     rows = []
-    for (agency, year), cs in sorted(pairs.items()):
+    # pairs with a failure first, then the rest, each in agency and year order
+    ordered = sorted(pairs.items(), key=lambda kv: (all(c["status"] == "pass" for c in kv[1]), kv[0]))
+    for (agency, year), cs in ordered[:MAX_ROWS]:
         bad = [c for c in cs if c["status"] != "pass"]
         items = []
         for c in bad:
@@ -221,6 +228,8 @@ def render(records: list[dict[str, Any]], cross: list[dict[str, Any]], source: s
         rows.append([_e(agency), f"{year - 1}→{year}", f'{_e(cs[0]["previous_id"])} → {_e(cs[0]["id"])}',
                      str(sum(1 for c in cs if c["status"] == "pass")), str(sum(1 for c in cs if c["status"] == "fail")),
                      str(sum(1 for c in cs if c["status"] == "not_assessable")), "<br>".join(items) or "<span class=pass>all pass</span>"])
+    if len(ordered) > MAX_ROWS:
+        rows.append(["…", "", f"{len(ordered) - MAX_ROWS} more pairs", "", "", "", ""])
     parts.append(_table(["agency", "years", "reports", "pass", "fail", "not assessable", "failed or not assessable"], rows, {3, 4, 5})
                  if rows else "<p class=muted>No agency has reports for consecutive years in this batch.</p>")
 
