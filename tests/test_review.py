@@ -225,3 +225,18 @@ def test_review_displacy_view_of_a_cell(client, batch: ReviewBatch) -> None:  # 
     assert resp.status_code == 200 and 'class="spans"' in page and f"VAL.{key}" in page
     assert "'unsafe-inline'" in resp.headers["Content-Security-Policy"]
     assert "unsafe-inline" not in _get(client, f"/r/{rid}").headers["Content-Security-Policy"]
+
+
+def test_review_report_without_readable_source_still_takes_corrections(tmp_path: Path, records_file: Path) -> None:
+    rec = json.loads(records_file.read_text(encoding="utf-8").splitlines()[3])
+    rec["path"] = "gone/elsewhere.txt"
+    batch_file = tmp_path / "moved.jsonl"
+    batch_file.write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
+    rb = ReviewBatch.open(batch_file, tmp_path / "out")
+    client = create_app(rb, TOKEN, {HOST}).test_client()
+    page = _get(client, f"/r/{rec['id']}").get_data(as_text=True)
+    assert "cannot be read here" in page and 'data-key="t3.new_received.total"' in page
+    assert _post(client, rec["id"], {"action": "blank", "key": "t3.new_received.total"}).status_code == 200
+    saved = json.loads((tmp_path / "out" / "records.jsonl").read_text(encoding="utf-8"))
+    assert "t3.new_received.total" not in saved["cells"]
+    assert (tmp_path / "out" / "annotations.jsonl").read_text(encoding="utf-8") == ""  # no text, no annotation

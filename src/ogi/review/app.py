@@ -152,9 +152,14 @@ def create_app(batch: ReviewBatch, token: str | None = None, allowed_hosts: set[
         ls = src.view.rfind("\n", 0, loc["start"]) + 1
         le = src.view.find("\n", loc["start"])
         line = src.view[ls : le if le >= 0 else len(src.view)]
-        page, word = find_word(entry.source_path, line, loc["value"])
-        band = None if request.args.get("whole") == "1" else 90.0
-        return Response(page_png(entry.source_path, page, word, band), mimetype="image/png")
+        try:
+            page, word = find_word(entry.source_path, line, loc["value"])
+            band = None if request.args.get("whole") == "1" else 90.0
+            png = page_png(entry.source_path, page, word, band)
+        except Exception as exc:  # a PDF pdfplumber reads text from but cannot draw: the text view stays
+            log.warning("no page image for %s: %s", rid, exc)
+            abort(404)
+        return Response(png, mimetype="image/png")
 
     @app.post("/api/r/<rid>/corrections")
     def correct(rid: str) -> tuple[Response, int]:
