@@ -40,7 +40,7 @@ def build_series(folder: Path, org: str, first_year: int = 2019, n: int = 5, lay
     Each report is ``synth.generate_one`` with no augmentation family; its value makers and its item
     builder are wrapped (chained numbers; this agency and year; two narrative sentences).
     """
-    orig_t3, orig_t2, orig_items = synth.t3_values, synth.t2_values, synth.build_items
+    orig_t3, orig_t2, orig_t4, orig_items = synth.t3_values, synth.t2_values, synth.t4_values, synth.build_items
     state: dict[str, Any] = {"fwd": None, "t2": None}
     truth: list[dict[str, Any]] = []
     folder.mkdir(parents=True, exist_ok=True)
@@ -86,7 +86,13 @@ def build_series(folder: Path, org: str, first_year: int = 2019, n: int = 5, lay
                 items.insert(at + 1, ("para", f"{year}年，本机关共收到政府信息公开申请{got['received']}件。"))  # noqa: B023
                 return items
 
-            synth.t3_values, synth.t2_values, synth.build_items = t3_values, t2_values, build_items
+            def t4_values(*args: Any, **kwargs: Any) -> dict[str, dict[str, int]]:
+                vals = orig_t4(*args, **kwargs)
+                for group in vals.values():  # the generator breaks a sum now and then; this batch's tables hold
+                    group["total"] = sum(v for k, v in group.items() if k != "total")
+                return vals
+
+            synth.t3_values, synth.t2_values, synth.t4_values, synth.build_items = t3_values, t2_values, t4_values, build_items
             rng = Random(seed * 1000 + year)
             try:
                 report = synth.generate_one(rng, f"{org}-{year}", template=tpl, layout=layout, families=())
@@ -99,5 +105,5 @@ def build_series(folder: Path, org: str, first_year: int = 2019, n: int = 5, lay
             state["fwd"] = {c: got["t3"]["carried_forward"][c] for c in schema.T3_APPLICANT_COLS}
             state["t2"] = got["t2"]
     finally:
-        synth.t3_values, synth.t2_values, synth.build_items = orig_t3, orig_t2, orig_items
+        synth.t3_values, synth.t2_values, synth.t4_values, synth.build_items = orig_t3, orig_t2, orig_t4, orig_items
     return truth
