@@ -19,7 +19,6 @@ from typer.testing import CliRunner
 from ogi.annotations import (
     AnnotatedReport,
     Span,
-    export_label_studio,
     from_doccano,
     from_label_studio,
     label_groups,

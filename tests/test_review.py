@@ -12,9 +12,9 @@ import pytest
 
 pytest.importorskip("flask")
 
-from ogi.annotations import read_annotations, validate  # noqa: E402
-from ogi.review.app import MAX_BODY, create_app  # noqa: E402
-from ogi.review.store import ReviewBatch  # noqa: E402
+from ogi.annotations import read_annotations, validate
+from ogi.review.app import MAX_BODY, create_app
+from ogi.review.store import ReviewBatch
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -40,7 +40,7 @@ def batch(records_file: Path, tmp_path: Path) -> ReviewBatch:
 
 
 @pytest.fixture()
-def client(batch: ReviewBatch):  # noqa: ANN201 - a Flask test client
+def client(batch: ReviewBatch):
     app = create_app(batch, TOKEN, {HOST})
     return app.test_client()
 
@@ -49,15 +49,15 @@ def _rid(batch: ReviewBatch, prefix: str) -> str:
     return next(r for r in batch.entries if r.startswith(prefix))
 
 
-def _get(client, url: str):  # noqa: ANN001, ANN202
+def _get(client, url: str):
     return client.get(url, headers={"Host": HOST})
 
 
-def _post(client, rid: str, body: object, token: str = TOKEN):  # noqa: ANN001, ANN202
+def _post(client, rid: str, body: object, token: str = TOKEN):
     return client.post(f"/api/r/{rid}/corrections", json=body, headers={"Host": HOST, "X-OGI-Token": token})
 
 
-def test_review_index_lists_sorts_and_filters(client, batch: ReviewBatch) -> None:  # noqa: ANN001
+def test_review_index_lists_sorts_and_filters(client, batch: ReviewBatch) -> None:
     page = _get(client, "/").get_data(as_text=True)
     assert all(f'data-id="{rid}"' in page for rid in batch.entries)
     page = _get(client, "/?sort=n_failed&desc=1").get_data(as_text=True)
@@ -72,7 +72,7 @@ def test_review_index_lists_sorts_and_filters(client, batch: ReviewBatch) -> Non
     assert _rid(batch, "002") not in page and _rid(batch, "000") in page  # 000 has ambiguous cells
 
 
-def test_review_report_page_lays_out_the_template_and_flags_cells(client, batch: ReviewBatch) -> None:  # noqa: ANN001
+def test_review_report_page_lays_out_the_template_and_flags_cells(client, batch: ReviewBatch) -> None:
     rid = _rid(batch, "000")
     resp = _get(client, f"/r/{rid}")
     page = resp.get_data(as_text=True)
@@ -88,7 +88,7 @@ def test_review_report_page_lays_out_the_template_and_flags_cells(client, batch:
     assert "政府信息公开情况统计表" in legacy and "表三" not in legacy
 
 
-def test_review_where_marks_the_span_in_the_source(client, batch: ReviewBatch) -> None:  # noqa: ANN001
+def test_review_where_marks_the_span_in_the_source(client, batch: ReviewBatch) -> None:
     rid = _rid(batch, "003")
     key = "t3.new_received.natural_person"
     loc = _get(client, f"/api/r/{rid}/where?key={key}").get_json()
@@ -100,7 +100,7 @@ def test_review_where_marks_the_span_in_the_source(client, batch: ReviewBatch) -
     assert _get(client, f"/api/r/{rid}/where?key=t3.nope.total").status_code == 400
 
 
-def test_review_writes_need_the_token_host_and_small_bodies(client, batch: ReviewBatch) -> None:  # noqa: ANN001
+def test_review_writes_need_the_token_host_and_small_bodies(client, batch: ReviewBatch) -> None:
     rid = _rid(batch, "003")
     body = {"action": "blank", "key": "t3.new_received.natural_person"}
     assert _post(client, rid, body, token="").status_code == 403
@@ -116,7 +116,7 @@ def test_review_writes_need_the_token_host_and_small_bodies(client, batch: Revie
     assert _post(client, rid, body).status_code == 200
 
 
-def test_review_corrections_become_record_and_annotation(client, batch: ReviewBatch, records_file: Path) -> None:  # noqa: ANN001
+def test_review_corrections_become_record_and_annotation(client, batch: ReviewBatch, records_file: Path) -> None:
     rid = _rid(batch, "003")
     before = batch.record(rid)
     src = batch.source(rid)
@@ -216,7 +216,7 @@ def test_review_pdf_page_image_marks_the_value(tmp_path: Path) -> None:
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 1000
 
 
-def test_review_displacy_view_of_a_cell(client, batch: ReviewBatch) -> None:  # noqa: ANN001
+def test_review_displacy_view_of_a_cell(client, batch: ReviewBatch) -> None:
     rid = _rid(batch, "003")
     key = "t3.new_received.natural_person"
     loc = _get(client, f"/api/r/{rid}/where?key={key}").get_json()

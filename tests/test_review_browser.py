@@ -41,7 +41,7 @@ def _find(*names: str) -> str | None:
 
 
 @pytest.fixture()
-def driver():  # noqa: ANN201 - a selenium WebDriver
+def driver():
     try:
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
@@ -68,7 +68,7 @@ def driver():  # noqa: ANN201 - a selenium WebDriver
 
 
 @pytest.fixture()
-def server(tmp_path: Path):  # noqa: ANN201 - (base url, batch)
+def server(tmp_path: Path):
     pytest.importorskip("flask") if not REQUIRED else None
     from ogi.pipeline import tag_path
     from ogi.review.server import make_server
@@ -89,7 +89,7 @@ def server(tmp_path: Path):  # noqa: ANN201 - (base url, batch)
         srv.server_close()
 
 
-def _shot(drv, name: str, width: int) -> None:  # noqa: ANN001
+def _shot(drv, name: str, width: int) -> None:
     out = os.environ.get("OGI_SCREENSHOTS")
     if not out:
         return
@@ -98,7 +98,7 @@ def _shot(drv, name: str, width: int) -> None:  # noqa: ANN001
     drv.save_screenshot(str(Path(out) / f"{name}-{width}.png"))
 
 
-def test_review_browser_correct_reload_train(driver, server, tmp_path: Path) -> None:  # noqa: ANN001
+def test_review_browser_correct_reload_train(driver, server, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
@@ -161,11 +161,11 @@ def test_review_browser_correct_reload_train(driver, server, tmp_path: Path) -> 
     cfg.write_text(json.dumps({"model": "crf", "max_iterations": 5}), encoding="utf-8")
     model_dir = tmp_path / "model"
     ogi = [sys.executable, "-m", "ogi.cli.main"]
-    helptext = subprocess.run([*ogi, "train", "--help"], capture_output=True, text=True, timeout=60).stdout
+    helptext = subprocess.run([*ogi, "train", "--help"], check=False, capture_output=True, text=True, timeout=60).stdout
     kind = ["--kind", "crf"] if "--kind" in helptext else ["--model", "crf"]
     proc = subprocess.run(
         [*ogi, "train", *kind, "--config", str(cfg), "--data", str(out / "annotations.jsonl"), "--out", str(model_dir)],
-        capture_output=True, text=True, timeout=600,
+        check=False, capture_output=True, text=True, timeout=600,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))

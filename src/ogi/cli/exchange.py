@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -13,7 +13,7 @@ TOOLS = ("label-studio", "doccano", "spacy")
 def export_command(
     src: Annotated[Path, typer.Argument(help="Annotation JSONL (label-studio, doccano, spacy) or `ogi tag` records (csv, xlsx).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="label-studio/doccano: a folder; spacy: FILE.spacy; csv/xlsx: the file.")],
-    to: Annotated[Optional[str], typer.Option("--to", help="label-studio, doccano, spacy, csv or xlsx (default: by --out's suffix).")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="label-studio, doccano, spacy, csv or xlsx (default: by --out's suffix).")] = None,
     headers: Annotated[str, typer.Option("--headers", help="csv/xlsx column headers: en or zh.")] = "en",
     utf16: Annotated[bool, typer.Option("--utf16", help="label-studio: offsets in UTF-16 code units (as the browser counts).")] = False,
 ) -> None:
@@ -54,7 +54,7 @@ def import_command(
     src: Annotated[Path, typer.Argument(help="The tool's export: Label Studio JSON/JSONL, doccano JSONL.")],
     source: Annotated[str, typer.Option("--from", help="label-studio or doccano.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Annotation JSONL to write.")],
-    split: Annotated[Optional[str], typer.Option("--split", help="Set meta.split of every report (train, dev, test).")] = None,
+    split: Annotated[str | None, typer.Option("--split", help="Set meta.split of every report (train, dev, test).")] = None,
     utf16: Annotated[bool, typer.Option("--utf16", help="label-studio: the offsets are UTF-16 code units.")] = False,
 ) -> None:
     """Read the latest annotation of each task back into the training format; exit 1 if problems remain."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -13,7 +13,7 @@ def command(
     port: Annotated[int, typer.Option("--port", "-p", help="Port to listen on (0: any free port).")] = 8765,
     host: Annotated[str, typer.Option("--host", help="Address to bind; keep 127.0.0.1 unless you mean to share the batch.")] = "127.0.0.1",
     no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open a browser.")] = False,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for records.jsonl and annotations.jsonl (default: BATCH.review/ beside the batch).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for records.jsonl and annotations.jsonl (default: BATCH.review/ beside the batch).")] = None,
     model: Annotated[str, typer.Option("--model", "-m", help="Tagger that tags a folder and pre-fills the annotations.")] = "default",
     low_confidence: Annotated[float, typer.Option("--low-confidence", help="Cells below this confidence are flagged.")] = 0.9,
 ) -> None:

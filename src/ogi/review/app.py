@@ -15,8 +15,8 @@ import secrets
 from typing import Any
 
 from flask import Flask, Response, abort, jsonify, render_template, request, url_for
-from markupsafe import escape
 from jinja2 import DictLoader
+from markupsafe import escape
 
 from ogi.review import layout
 from ogi.review.assets import CSS, INDEX_HTML, JS, REPORT_HTML
@@ -156,7 +156,7 @@ def create_app(batch: ReviewBatch, token: str | None = None, allowed_hosts: set[
             page, word = find_word(entry.source_path, line, loc["value"])
             band = None if request.args.get("whole") == "1" else 90.0
             png = page_png(entry.source_path, page, word, band)
-        except Exception as exc:  # a PDF pdfplumber reads text from but cannot draw: the text view stays
+        except Exception as exc:  # noqa: BLE001 - a PDF pdfplumber reads but cannot draw: the text view stays
             log.warning("no page image for %s: %s", rid, exc)
             abort(404)
         return Response(png, mimetype="image/png")

@@ -50,7 +50,7 @@ def make_doc(text: str, spans: Sequence[tuple[int, int, str]], vocab: Any = None
 
     Spans that are empty or out of range are skipped. ``meta`` goes to ``doc.user_data["meta"]``.
     """
-    Doc, _, Span, Vocab = _spacy()
+    Doc, _, _, Vocab = _spacy()
     good = [(s, e, lab) for s, e, lab in spans if 0 <= s < e <= len(text)]
     toks = tokenize(text, [x for s, e, _ in good for x in (s, e)])
     words = [text[a:b] for a, b in toks]
