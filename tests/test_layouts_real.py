@@ -147,6 +147,8 @@ def cell_per_line_2021() -> str:
         vals = values.split()
         if label.startswith("一、本年新收"):
             vals = ["1", "62"] + vals[1:]  # 162 printed over two lines
+        if label.startswith("2.没有现成信息"):
+            vals = ["3", "3"]  # blank cells left out: 自然人 3 and 总计 3, then printed once by the collapse
         lines += vals
     lines += [
         "四、政府信息公开行政复议、行政诉讼情况",
@@ -234,6 +236,15 @@ def test_layouts_cell_per_line_split_number_by_arithmetic(tmp_path: Path, tagger
     assert cells["t3.new_received.natural_person"]["value"] == "162"
     assert cells["t3.new_received.total"]["value"] == "166"
     assert cells["t2.art20_5.licensing.decisions"]["value"] == "1208"
+
+
+def test_layouts_cell_per_line_collapsed_value_run_is_doubled(tmp_path: Path, tagger) -> None:  # noqa: ANN001
+    rec = tag_path(_write(tmp_path, "cpl.txt", cell_per_line_2021()), tagger)
+    row = {k: c for k, c in rec["cells"].items() if k.startswith("t3.unavailable.needs_creation.")}
+    # one printed "3" that no column alone makes add up: 自然人 3 = 总计 3
+    assert sorted(c["value"] for c in row.values()) == ["3", "3"]
+    assert all(c["ambiguous"] for c in row.values())
+    assert row["t3.unavailable.needs_creation.total"]["value"] == "3"
 
 
 def test_layouts_cell_per_line_collapsed_zero_run_is_ambiguous(tmp_path: Path, tagger) -> None:  # noqa: ANN001

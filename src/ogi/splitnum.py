@@ -1,4 +1,5 @@
-"""Numbers a cell-per-line rendering split over two lines ("1" / "62" is 162), rejoined by arithmetic.
+"""Numbers a cell-per-line rendering split over two lines ("1" / "62" is 162), rejoined by arithmetic;
+runs of identical values it printed once, re-expanded where the arithmetic needs them.
 
 A crawler that prints a Word table one cell per line also prints each line *inside* a cell on its
 own line, so a number wrapped in a narrow column arrives as two numbers. Only the tables' arithmetic
@@ -91,16 +92,43 @@ def _t4_holds(numbers: list[int]) -> bool:
     return False
 
 
+def _expand_collapsed(group: RowGroup, ncols: int) -> bool:
+    """A table-3 row whose identical neighbours were printed once ("5" for 自然人 5 … 总计 5): when no
+    placement of the printed values adds up and doubling exactly one non-zero value does, double it.
+
+    Only for values alone on consecutive lines with no blank line before them (the crawler layout
+    that collapses runs); a lone "0" is a collapsed row of zeros and stays one ambiguous cell.
+    """
+    values = group.values
+    k = len(values)
+    if group.table != "t3" or not 1 <= k < ncols:
+        return False
+    segs = [s for s, _ in values]
+    if any(s.sep != "line" or s.blank_before or not s.text.isdigit() for s in segs):
+        return False
+    if any(b.line != a.line + 1 for a, b in itertools.pairwise(segs)):
+        return False
+    numbers = [int(s.text) for s in segs]
+    if _identity_holds("t3", numbers, ncols):
+        return False
+    fits = [i for i in range(k) if numbers[i] and _identity_holds("t3", numbers[: i + 1] + numbers[i:], ncols)]
+    if len(fits) != 1:
+        return False
+    i = fits[0]
+    group.values = values[: i + 1] + values[i:]
+    return True
+
+
 def merge_split_numbers(group: RowGroup, ncols: int) -> bool:
-    """Rejoin a row's numbers that a cell-per-line rendering split over two lines (in place);
-    returns True when the row was changed."""
+    """Rejoin a row's numbers that a cell-per-line rendering split over two lines, or re-expand a run
+    of identical values it printed once (in place); returns True when the row was changed."""
     values = group.values
     k = len(values)
     if k < 2 or k > MAX_VALUES or group.table not in ("t2", "t3", "t4"):
-        return False
+        return _expand_collapsed(group, ncols) if 1 <= k <= MAX_VALUES else False
     spots = [i for i in range(k - 1) if _joinable(values[i][0], values[i + 1][0])]
     if not spots:
-        return False
+        return _expand_collapsed(group, ncols)
     numbers = [int(s.text) if s.text.isdigit() else None for s, _ in values]
     if any(n is None for n in numbers):
         return False
@@ -129,4 +157,4 @@ def merge_split_numbers(group: RowGroup, ncols: int) -> bool:
             return True
         if fits:
             return False  # several joins fit equally: leave the row as printed
-    return False
+    return _expand_collapsed(group, ncols)
