@@ -240,3 +240,23 @@ def test_review_report_without_readable_source_still_takes_corrections(tmp_path:
     saved = json.loads((tmp_path / "out" / "records.jsonl").read_text(encoding="utf-8"))
     assert "t3.new_received.total" not in saved["cells"]
     assert (tmp_path / "out" / "annotations.jsonl").read_text(encoding="utf-8") == ""  # no text, no annotation
+
+
+def test_review_locates_cells_of_records_without_span(tmp_path: Path, records_file: Path) -> None:
+    rec = json.loads(records_file.read_text(encoding="utf-8").splitlines()[3])
+    for cell in rec["cells"].values():
+        cell.pop("span", None)
+    # as if read by another model: not what a re-read gives, so only its line is known
+    rec["cells"]["t3.new_received.total"]["value"] = rec["cells"]["t3.new_received.total"]["value"][:-1]
+    batch_file = tmp_path / "old.jsonl"
+    batch_file.write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
+    rb = ReviewBatch.open(batch_file, tmp_path / "out")
+    src = rb.source(rec["id"])
+    assert src is not None
+    hows = set()
+    for key, cell in rec["cells"].items():
+        loc = rb.locate(rec["id"], key)
+        hows.add(loc["how"])
+        assert loc["how"] in ("reread", "line")
+        assert src.view[loc["start"] : loc["end"]] == cell["value"], key
+    assert hows == {"reread", "line"}

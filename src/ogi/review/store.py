@@ -383,7 +383,9 @@ def _locate(src: Source, key: str, item: dict[str, Any], value: str, line: int) 
     if not key.startswith("sec:"):
         cell = src.doc.cells.get(key)
         if cell is not None and cell.value == value and cell.offset in src.seg_end:
-            return (*src.text_to_view(cell.offset, src.seg_end[cell.offset]), "reread")
+            vs, ve = src.text_to_view(cell.offset, src.seg_end[cell.offset])
+            i = src.view.find(value, vs, ve)  # the segment may hold junk around the value ("0?")
+            return (i, i + len(value), "reread") if i >= 0 else (vs, ve, "reread")
     rng = src.view_line_range(line) if line else None
     if rng is None:
         return None
