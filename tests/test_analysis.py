@@ -226,6 +226,14 @@ def test_cross_year_not_assessable_and_agency_from_title() -> None:
     assert cross_year_checks([b, c])[0]["status"] == "not_assessable"
 
 
+def test_cross_year_same_agency_with_and_without_its_city() -> None:
+    from ogi.checks import same_agency
+
+    names = same_agency({"青岚区人民政府", "丰港市青岚区人民政府", "城东镇人民政府", "甲市城东镇人民政府", "乙县城东镇人民政府"})
+    assert names["青岚区人民政府"] == "丰港市青岚区人民政府"
+    assert names["城东镇人民政府"] == "城东镇人民政府"  # two places would complete it: left alone
+
+
 def test_audit_counts_reports_not_failures() -> None:
     from ogi.audit import audit_summary
 

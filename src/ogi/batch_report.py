@@ -125,14 +125,22 @@ def bar_chart(counts: list[tuple[str, int]], title: str, width: int = 520, color
     return "".join(out)
 
 
+def agency_names(records: list[dict[str, Any]]) -> dict[str, str]:
+    """Record id → the agency name it is grouped under (as the cross-year checks group records)."""
+    from ogi.checks import agency_key, same_agency
+
+    keys = {str(r.get("id")): agency_key(r) for r in records}
+    merged = same_agency({k for k in keys.values() if k})
+    return {rid: merged[k] for rid, k in keys.items() if k}
+
+
 def received_series(records: list[dict[str, Any]], limit: int = 8) -> dict[str, dict[int, float]]:
     """本年新收 (``t3.new_received.total``) per agency per year, for the agencies with the most years."""
-    from ogi.checks import agency_key
-
+    names = agency_names(records)
     series: dict[str, dict[int, float]] = defaultdict(dict)
     for rec in records:
         cell = (rec.get("cells") or {}).get("t3.new_received.total")
-        name = agency_key(rec)
+        name = names.get(str(rec.get("id")))
         year = rec.get("year")
         if cell is None or cell.get("number") is None or not name or not isinstance(year, int):
             continue
@@ -151,10 +159,9 @@ def render(records: list[dict[str, Any]], cross: list[dict[str, Any]], source: s
     for f in fails:
         reports_by_kind[f.kind].add(f.id)
     prose = [(r, c) for r in records for c in (r.get("checks") or []) if str(c.get("name", "")).startswith("prose.")]
-    from ogi.checks import agency_key
-
     # grouped as the cross-year checks group them (the body the title names, else the agency field)
-    agencies = Counter(agency_key(r) or "(not found)" for r in records)
+    names = agency_names(records)
+    agencies = Counter(names.get(str(r.get("id")), "(not found)") for r in records)
     n_found = sum(1 for r in records if r.get("agency"))
 
     def card(n: Any, label: str, cls: str = "") -> str:

@@ -246,6 +246,21 @@ def agency_key(rec: dict[str, Any]) -> str | None:
     return re.sub(r"\s+", "", name) if name else None
 
 
+_PLACE_PREFIX = re.compile(r"^.{1,12}?[省市州盟县区旗]$")
+
+
+def same_agency(keys: set[str]) -> dict[str, str]:
+    """Each agency key mapped to the name its group goes by: a name printed with and without its higher
+    place ("淮安市洪泽区人民政府" / "洪泽区人民政府") is one body, named by the longer form; a short name that
+    several places would complete ("A市城关镇…" / "B县城关镇…") is left alone."""
+    out = {k: k for k in keys}
+    for short in keys:
+        longer = [k for k in keys if k != short and k.endswith(short) and _PLACE_PREFIX.match(k[: -len(short)])]
+        if len(short) >= 4 and len(longer) == 1 and re.search(r"[省市州县区镇乡旗]|街道", short):
+            out[short] = longer[0]
+    return out
+
+
 def _pairs(template: str, prev_template: str) -> list[tuple[str, list[str], list[str], list[str]]]:
     """(name key, this year's keys, last year's keys added, last year's keys) of each cross-year identity."""
     out: list[tuple[str, list[str], list[str], list[str]]] = []
@@ -293,13 +308,12 @@ def cross_year_checks(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]
     as 0) and ``detail``. Pairs where neither side printed a cell are left out; a failed record or one with
     no year or agency takes no part; when an agency has two reports for one year, the first is used.
     """
+    usable = [(agency_key(rec), rec) for rec in records]
+    usable = [(k, r) for k, r in usable if k and r.get("status") != "failed" and isinstance(r.get("year"), int)]
+    names = same_agency({k for k, _ in usable if k})
     by_agency: dict[str, dict[int, dict[str, Any]]] = {}
-    for rec in records:
-        key = agency_key(rec)
-        year = rec.get("year")
-        if rec.get("status") == "failed" or not key or not isinstance(year, int):
-            continue
-        by_agency.setdefault(key, {}).setdefault(year, rec)
+    for key, rec in usable:
+        by_agency.setdefault(names[key], {}).setdefault(rec["year"], rec)  # type: ignore[index]
     out: list[dict[str, Any]] = []
     for agency in sorted(by_agency):
         years = by_agency[agency]
