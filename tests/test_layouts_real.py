@@ -141,6 +141,7 @@ def cell_per_line_2021() -> str:
             "1.申请人无正当理由逾", "期不补正、行政机关不再处理其政府信", "息公开申请",
         ],
         "5.属于三类内部事务信息": ["5.属于三类内部事务信", "息"],
+        "（一）予以公开": list("（一）予以公开"),  # one character per line
     }
     for label, values in T3:
         lines += wrapped.get(label, [label])

@@ -214,6 +214,18 @@ def split_label_lines(lines: list[str], li: int, legacy_table: bool = False) -> 
         t = lines[k].strip()
         return "" if not t or "|" in t or len(t) > _LABEL_MAX or re.search(r"\s", t) else t
 
+    if len(first) <= 2 and not first.isdigit():
+        # one character per line with brackets among them ("（" / "三" / "）" / "不" / "予" …): a run of
+        # pure CJK characters is left to the vertical-label rule
+        run = 0
+        while run < 30 and li + run + 1 < len(lines):
+            t = lines[li + run + 1].strip()
+            if not t or len(t) > 2 or re.search(r"[\d|]", t):
+                break
+            run += 1
+        pieces = "".join(lines[li + j].strip() for j in range(run + 1))
+        if run >= 2 and re.search(r"[()（）、.．:]", pieces):
+            return run
     if "二十条" in first and not _BLOCK_MATCH(first):
         acc = first
         for k in range(li + 1, min(li + 6, len(lines))):
