@@ -151,3 +151,58 @@ def test_export_formula_like_cells_are_text(tmp_path: Path) -> None:
     header, row = rows[0], rows[1]
     assert row[0].startswith("'=") and row[1].startswith("'+") and row[header.index("errors")].startswith("'@")
     assert row[header.index("t3.granted.total")] == "-3"  # a negative number stays a number
+
+
+# --------------------------------------------------------------------------------------- encodings
+
+_TRAD = ("一、總體情況\n本機關全年共收到政府信息公開申請37件，依法答覆37件，其中予以公開21件，部分公開6件。\n"
+         "二、主動公開政府信息情況\n行政許可 | 35 | 0 | 35\n三、收到和處理政府信息公開申請情況\n")
+_SIMP = ("一、总体情况\n本机关全年共收到政府信息公开申请37件，依法答复37件，其中予以公开21件，部分公开6件。\n"
+         "二、主动公开政府信息情况\n行政许可 | 35 | 0 | 35\n三、收到和处理政府信息公开申请情况\n")
+
+
+def test_text_big5_is_read_as_big5(tmp_path: Path) -> None:
+    """Big5 bytes are mostly valid GB18030 too and used to be decoded as GB18030 (mojibake)."""
+    p = tmp_path / "big5.txt"
+    p.write_bytes(_TRAD.encode("big5"))
+    doc = read(p)
+    assert doc.meta["encoding"] == "big5"
+    assert "总体情况" in doc.text and "收到和处理政府信息公开申请情况" in doc.text  # normalised to simplified
+
+
+@pytest.mark.parametrize("enc", ["gbk", "gb18030"])
+def test_text_gb_stays_gb(tmp_path: Path, enc: str) -> None:
+    rng = random.Random(3)
+    lines = _SIMP.splitlines()
+    for k in range(20):
+        p = tmp_path / f"{k}.txt"
+        p.write_bytes("\n".join(rng.sample(lines, k=rng.randint(1, len(lines)))).encode(enc))
+        assert read(p).meta["encoding"] == "gb18030", k
+
+
+@pytest.mark.parametrize("enc", ["utf-16-le", "utf-16-be"])
+def test_text_utf16_without_bom(tmp_path: Path, enc: str) -> None:
+    """UTF-16 without a byte-order mark used to be refused as "binary"."""
+    p = tmp_path / "u16.txt"
+    p.write_bytes(_SIMP.encode(enc))
+    doc = read(p)
+    assert doc.meta["encoding"] == enc and "总体情况" in doc.text
+
+
+def test_text_binary_still_refused(tmp_path: Path) -> None:
+    from ogi.errors import DocumentLoadError
+
+    p = tmp_path / "b.txt"
+    p.write_bytes(bytes(range(256)) * 8)
+    with pytest.raises(DocumentLoadError, match="binary"):
+        read(p)
+
+
+def test_text_too_long_refused_before_tagging(tmp_path: Path) -> None:
+    from ogi.errors import DocumentLoadError
+    from ogi.readers.text import MAX_TEXT_CHARS
+
+    p = tmp_path / "long.txt"
+    p.write_text("一" * (MAX_TEXT_CHARS + 1), encoding="utf-8")
+    with pytest.raises(DocumentLoadError, match="too long"):
+        read(p)

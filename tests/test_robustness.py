@@ -104,7 +104,7 @@ def _make_bad(folder: Path) -> dict[str, str]:
     put("corrupt.docx", b"PK\x03\x04" + b"\x00garbage" * 100, "corrupt.docx", "docx")
     put("zipbomb.docx", None, "zipbomb.docx", "zip bomb")
     _random_prose(folder / "big_prose.txt", 20 * 1024 * 1024)
-    expect["big_prose.txt"] = "no report structure"
+    expect["big_prose.txt"] = "too long"  # refused before tagging (MAX_TEXT_CHARS)
     return expect
 
 

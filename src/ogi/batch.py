@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 JSONL_SUFFIXES = frozenset({".jsonl", ".json", ".ndjson", ""})
 OUTPUT_SUFFIXES = JSONL_SUFFIXES | {".csv", ".xlsx"}
-DEFAULT_TIMEOUT = 300.0  # seconds per report; real reports take well under 5 s
+DEFAULT_TIMEOUT = 120.0  # seconds per report; real reports take well under 5 s (a 500-page PDF: ~30 s)
 DEFAULT_MAX_MEMORY_MB = 4096  # address space a worker may add per report
 
 
