@@ -3,7 +3,8 @@
     .venv/bin/python tests/tools/review_screens.py OUT_DIR [REPORT ...]
 
 Tags the five seeds (plus any REPORT given, e.g. a PDF), serves them, and saves index-<w>.png,
-report-<w>.png (seed 003 with a table-3 cell selected) and, for a PDF, pdf-<w>.png with its page image.
+report-<w>.png (seed 003 with a table-3 cell selected), ambiguous-<w>.png (the first report with an
+ambiguous cell, that cell selected) and, for a PDF, pdf-<w>.png with its page image.
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ def main(out: str, extra: list[str]) -> None:
     try:
         wait = WebDriverWait(drv, 60)
         pages = [("index", "/", None), ("report", f"/r/{recs[3]['id']}#cell=t3.granted.natural_person", "#context .sp-focus")]
+        amb = [(r["id"], k) for r in recs for k, c in r["cells"].items() if c.get("ambiguous")]
+        if amb:
+            pages.append(("ambiguous", f"/r/{amb[0][0]}#cell={amb[0][1]}", "#context .sp-focus"))
         pdfs = [r for r in recs[5:] if str(r.get("path", "")).endswith(".pdf")]
         if pdfs:
             pages.append(("pdf", f"/r/{pdfs[0]['id']}#cell=t3.new_received.natural_person", "#page-link:not([hidden])"))

@@ -35,7 +35,7 @@ table.grid { border-collapse: collapse; background: #fff; font-size: 13px; }
 table.grid th, table.grid td { border: 1px solid #cfd5dc; padding: .2rem .35rem; }
 table.grid th { background: #eef1f5; font-weight: 500; }
 table.grid th.rowlabel { text-align: left; max-width: 22rem; }
-td.cell { min-width: 3.2em; text-align: right; cursor: pointer; font-variant-numeric: tabular-nums; }
+td.cell { scroll-margin-top: 19rem; scroll-margin-bottom: 2rem; min-width: 3.2em; text-align: right; cursor: pointer; font-variant-numeric: tabular-nums; }
 td.cell:hover, td.cell:focus { outline: 2px solid #0b5cad; outline-offset: -2px; }
 td.cell.blank { background: #fafbfc; }
 td.cell.amb { background: #fde2b8; }
@@ -47,10 +47,10 @@ td.cell.selected { outline: 3px solid #0b5cad; outline-offset: -3px; }
 .legend .amb { background: #fde2b8; } .legend .low { box-shadow: inset 0 0 0 2px #e0a100; } .legend .fail { color: #b3261e; font-weight: 700; } .legend .corrected { background: #d8f0dc; }
 #detail { position: sticky; top: 0; z-index: 5; background: #fff; border: 1px solid #b8c3cf; border-radius: 4px; padding: .5rem .7rem; margin-bottom: .6rem; box-shadow: 0 2px 6px rgba(0,0,0,.08); }
 #detail[hidden] { display: none; }
-#detail dl { display: grid; grid-template-columns: max-content 1fr; gap: 0 .6rem; margin: .2rem 0; font-size: .9em; }
+#detail dl { display: flex; flex-wrap: wrap; gap: 0 .35rem; margin: .2rem 0; font-size: .88em; }
 #detail dt { color: #66707a; }
-#detail dd { margin: 0; }
-#context { white-space: pre-wrap; word-break: break-all; font: 13px/2.1 ui-monospace, "Noto Sans Mono CJK SC", monospace; background: #fbfbfc; border: 1px solid #e3e6ea; padding: .3rem .5rem; max-height: 14rem; overflow: auto; }
+#detail dd { margin: 0 .7rem 0 0; }
+#context { white-space: pre-wrap; word-break: break-all; font: 13px/2.1 ui-monospace, "Noto Sans Mono CJK SC", monospace; background: #fbfbfc; border: 1px solid #e3e6ea; padding: .3rem .5rem; max-height: 9.5rem; overflow: auto; }
 .sp { border-bottom: 3px solid #9db7d5; position: relative; }
 .sp-label { font: 9px/1 system-ui, sans-serif; color: #445; background: #e6edf5; border-radius: 2px; padding: 0 2px; margin-left: 1px; vertical-align: super; }
 .sp-val { border-color: #7fb27f; } .sp-row { border-color: #b08fcf; } .sp-col { border-color: #c7a25a; } .sp-sec { border-color: #d27373; }
@@ -192,7 +192,7 @@ JS = r"""
   const m = /cell=([^&]+)/.exec(window.location.hash);
   if (m) {
     const td = document.querySelector('td.cell[data-key="' + CSS.escape(decodeURIComponent(m[1])) + '"]');
-    if (td) select(td);
+    if (td) { select(td); td.scrollIntoView({ block: "nearest" }); }
   }
 })();
 """
