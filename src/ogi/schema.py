@@ -453,12 +453,15 @@ def section_numeral(text: str) -> tuple[int | None, str]:
 
 
 def match_section(title: str) -> str:
-    """Template section key whose keywords appear in a heading title, or ''."""
+    """Template section key whose keywords appear in a heading title, else the key whose whole title
+    the heading's is close to (≥ 0.85: typos, OCR variants), or ''."""
     s = squash(title)
     for key, words in SECTION_KEYWORDS.items():
         if any(w in s for w in words):
             return key
-    return ""
+    # no keyword: a misprinted whole title ("主动公幵政府信息的情况", an OCR 幵 for 开)
+    key, score = section_title_similarity(title)
+    return key if score >= 0.85 else ""
 
 
 @lru_cache(maxsize=8192)

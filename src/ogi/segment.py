@@ -177,6 +177,7 @@ def _known(text: str, keyword: bool = True) -> float:
 _LEGACY_UNITS = {"件", "条", "次", "个", "人", "人次", "万元", "元", "篇", "项", "家", "期", "场", "份", "——", "—", "-", "/"}
 _LABEL_END = set("数次量额况人个件费元率")
 _LEGACY_HEADS = ("统计指标", "指标名称", "指标", "计量单位", "历年累计")
+_LEGACY_HEADER_CELL = re.compile(r"^(?:统计指标|指标名称|指标|单位|计量单位|统计数|(?:历年)?累计(?:数)?|[(（]?(?:19|20)\d\d年?度?[)）]?)$")
 _CUMULATIVE = re.compile(r"^(?:历年)?累计(?:数)?$")
 
 
@@ -186,6 +187,8 @@ def _legacy_label_continues(first: str, nxt: str) -> bool:
     completing a label that did not end like one."""
     if nxt in _LEGACY_UNITS or first in _LEGACY_UNITS or is_number(nxt) or is_number(first):
         return False
+    if _LEGACY_HEADER_CELL.match(nxt) or _LEGACY_HEADER_CELL.match(first):
+        return False  # the table's header cells (统计指标 / 单位 / 统计数 / 2016年度 / 历年累计)
     if re.match(r"^(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）、.．]|其中|合计|总计)", nxt):
         return False
     if nxt[0] in ":：" or first.endswith(("其中", ":", "：")):  # "其中" / ":按期办结数"
@@ -214,6 +217,8 @@ def split_label_lines(lines: list[str], li: int, legacy_table: bool = False) -> 
         t = lines[k].strip()
         return "" if not t or "|" in t or len(t) > _LABEL_MAX or re.search(r"\s", t) else t
 
+    if re.fullmatch(r"[一二三四五六七八九十]{1,3}", first) and re.match(r"^[、.．]\S", lines[li + 1].strip() if li + 1 < len(lines) else ""):
+        return 1  # a heading split right after its numeral ("一" / "、概况")
     if len(first) <= 2 and not first.isdigit():
         # one character per line with brackets among them ("（" / "三" / "）" / "不" / "予" …): a run of
         # pure CJK characters is left to the vertical-label rule

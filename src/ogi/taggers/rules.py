@@ -134,7 +134,8 @@ class RuleTagger(Tagger):
         if n is None or not title:
             return self._unnumbered_section(text, seg, st)
         if st.template == "legacy":
-            if st.table == "legacy" or n != st.section + 1 or len(title) > 40 or seg.n_cells > 1:
+            # in printed order; one heading may have been missed (a wrapped or garbled one)
+            if st.table == "legacy" or not st.section < n <= st.section + 2 or len(title) > 40 or seg.n_cells > 1:
                 return None
             st.section = n
             if "统计表" in title:  # "六、政府信息公开情况统计表": the heading opens the table
@@ -165,7 +166,7 @@ class RuleTagger(Tagger):
     @staticmethod
     def _unnumbered_section(text: str, seg: Segment, st: RuleState) -> tuple[str, float] | None:
         """A template section whose numbered heading is missing: its whole title printed bare
-        ("其他需要报告的事项"), or, right after table 4, a first subheading "（一）主要问题"."""
+        ("其他需要报告的事项"), or, inside section 四 (a table only), a first subheading "（一）主要问题"."""
         if st.template == "legacy" or seg.kind != "text" or seg.n_cells > 1:
             return None
         s = schema.squash(text)
@@ -177,7 +178,7 @@ class RuleTagger(Tagger):
             k = int(fkey[1])
             st.section, st.table, st.block, st.row = k, "", "", ""
             return f"SEC.{fkey}", 0.8
-        if st.section == 4 and st.table == "t4" and re.match(r"^\s*(?:[(（]一[)）]|1[.、．])?\s*(?:存在的?)?(?:主要)?问题", text):
+        if st.section == 4 and re.match(r"^\s*(?:[(（]一[)）]|1[.、．])?\s*(?:存在的?)?(?:主要)?问题", text):
             st.section, st.table, st.block, st.row = 5, "", "", ""
             return "SEC.s5", 0.7
         return None
