@@ -415,15 +415,31 @@ def _alias_index() -> list[tuple[str, str]]:
 ALIASES: tuple[tuple[str, str], ...] = tuple(_alias_index())
 
 
+# Characters OCR and conversion tools print for others of the labels ("重夏申请", "公幵", "尚末审结",
+# "不予外理"); tried only when the printed text matches no label well.
+_OCR_TABLE = str.maketrans({"幵": "开", "夏": "复", "釆": "采", "末": "未", "外": "处", "巿": "市"})
+
+
 @lru_cache(maxsize=65536)
 def match_label(text: str, prefix: str = "") -> tuple[str, float]:
     """Best row/column label for printed text, restricted to labels starting with ``prefix``.
 
     Returns ``(label, score)`` with score in [0, 1]; ``("", 0.0)`` when nothing is close.
     Exact alias → 1.0; the text containing an alias → 0.8–0.95 by length ratio; otherwise the bigram
-    similarity to the closest alias.
+    similarity to the closest alias. Text that matches poorly is tried again with OCR look-alike
+    characters read as the label characters they stand for.
     """
-    s = squash(text)
+    best, best_score = _match_label(squash(text), prefix)
+    if best_score < 0.85:
+        fixed = squash(text).translate(_OCR_TABLE)
+        if fixed != squash(text):
+            alt, alt_score = _match_label(fixed, prefix)
+            if alt_score > best_score:
+                return alt, alt_score
+    return best, best_score
+
+
+def _match_label(s: str, prefix: str) -> tuple[str, float]:
     if not s:
         return "", 0.0
     best, best_score = "", 0.0

@@ -263,14 +263,14 @@ def split_label_lines(lines: list[str], li: int, legacy_table: bool = False) -> 
     if _known(first, keyword=False) >= 0.95:
         return 0  # already a whole known label ("二、主动公开政府信息" is not: its title is cut)
     # a label may be split over up to four lines: take the longest join that becomes a known label
-    best_k, best, acc = 0, 0.9, first
+    best_k, best, acc = 0, _known(first) + 0.02, first  # a join must know more than its first line
     for k in range(1, 4):
         t = usable(li + k)
         if not continues(t) or re.search(r"[。;!?]", t):
             break
         acc += t
         sc = _known(acc)
-        if sc >= best and sc > _known(t) + 0.05:
+        if sc >= 0.9 and sc > best and sc > _known(t) + 0.05:  # a longer join must do better
             best_k, best = k, sc
     if not best_k and _HEADING_START.match(first):
         # a free-form (legacy) heading wrapped mid-title ("七、保障措" / "施落实情况", "十、" / "重点领域公开
