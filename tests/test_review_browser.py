@@ -99,12 +99,14 @@ def _shot(drv, name: str, width: int) -> None:
 
 
 def test_review_browser_correct_reload_train(driver, server, tmp_path: Path) -> None:
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
     base, batch = server
-    wait = WebDriverWait(driver, 30)
+    # the page reloads after a save: an element found just before may be gone when it is read
+    wait = WebDriverWait(driver, 30, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
     rid = next(iter(batch.entries))
     assert rid.startswith("003_")
 
