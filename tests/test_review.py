@@ -260,3 +260,17 @@ def test_review_locates_cells_of_records_without_span(tmp_path: Path, records_fi
         assert loc["how"] in ("reread", "line")
         assert src.view[loc["start"] : loc["end"]] == cell["value"], key
     assert hows == {"reread", "line"}
+
+
+def test_review_undo_takes_back_the_last_correction(client, batch: ReviewBatch) -> None:
+    rid = _rid(batch, "003")
+    key = "t3.new_received.natural_person"
+    before = batch.record(rid)["cells"][key]
+    assert _post(client, rid, {"action": "blank", "key": key}).status_code == 200
+    undo = f"/api/r/{rid}/undo"
+    assert client.post(undo, headers={"Host": HOST}).status_code == 403
+    resp = client.post(undo, headers={"Host": HOST, "X-OGI-Token": TOKEN})
+    assert resp.status_code == 200 and resp.get_json()["undone"]["action"] == "blank"
+    assert batch.record(rid)["cells"][key] == before
+    assert (batch.out_dir / "records.jsonl").read_text(encoding="utf-8") == ""  # nothing reviewed any more
+    assert client.post(undo, headers={"Host": HOST, "X-OGI-Token": TOKEN}).status_code == 400

@@ -161,10 +161,19 @@ def create_app(batch: ReviewBatch, token: str | None = None, allowed_hosts: set[
             abort(404)
         return Response(png, mimetype="image/png")
 
+    def _token_ok() -> bool:
+        sent = request.headers.get("X-OGI-Token", "")
+        return hmac.compare_digest(sent.encode(), app.config["OGI_TOKEN"].encode())
+
+    @app.post("/api/r/<rid>/undo")
+    def undo(rid: str) -> tuple[Response, int]:
+        if not _token_ok():
+            return jsonify(error="missing or wrong session token"), 403
+        return jsonify(undone=batch.undo(rid), summary=batch.summary(rid)), 200
+
     @app.post("/api/r/<rid>/corrections")
     def correct(rid: str) -> tuple[Response, int]:
-        sent = request.headers.get("X-OGI-Token", "")
-        if not hmac.compare_digest(sent.encode(), app.config["OGI_TOKEN"].encode()):
+        if not _token_ok():
             return jsonify(error="missing or wrong session token"), 403
         batch.get(rid)
         body = request.get_json(silent=True)

@@ -94,9 +94,9 @@ JS = r"""
 
   function say(text, isErr) { msg.textContent = text; msg.className = isErr ? "err" : ""; }
 
-  async function post(payload) {
+  async function post(payload, what) {
     say("saving…", false);
-    const r = await fetch("/api/r/" + encodeURIComponent(rid) + "/corrections", {
+    const r = await fetch("/api/r/" + encodeURIComponent(rid) + "/" + (what || "corrections"), {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-OGI-Token": token },
       body: JSON.stringify(payload),
@@ -189,6 +189,8 @@ JS = r"""
       post({ action: "section", index: Number(i), to: document.getElementById("sec-" + i).value, note: "" });
     });
   });
+  const undo = document.getElementById("undo");
+  if (undo) undo.addEventListener("click", () => post({}, "undo"));
   const m = /cell=([^&]+)/.exec(window.location.hash);
   if (m) {
     const td = document.querySelector('td.cell[data-key="' + CSS.escape(decodeURIComponent(m[1])) + '"]');
@@ -274,7 +276,7 @@ REPORT_HTML = r"""<!doctype html>
  tabindex="0" data-key="{{ k }}"{% if c %} data-value="{{ c.value }}" data-conf="{{ c.confidence }}" data-source="{{ c.source }}" data-amb="{{ '1' if c.ambiguous else '0' }}"{% endif %} data-fail="{{ '1' if k in bad else '0' }}">{{ c.value if c else '' }}</td>
 {% else %}<td></td>{% endif %}{% endfor %}</tr>{% endfor %}
 </table></div>{% endfor %}
-{% if corrections %}<h3>Corrections</h3><ol class="corrections">{% for c in corrections %}<li>{{ c.time }}: {{ c.action }} {{ c.key or ('section ' ~ c.index) }}{% if c.action == 'edit' %} {{ c['from'] }} → {{ c.value }}{% elif c.action == 'move' %} → {{ c.to }}{% elif c.action == 'section' %} {{ c['from'] }} → {{ c.to or 'not a heading' }}{% endif %}{% if c.note %} ({{ c.note }}){% endif %}</li>{% endfor %}</ol>{% endif %}
+{% if corrections %}<h3>Corrections <button type="button" id="undo">Undo the last</button></h3><ol class="corrections">{% for c in corrections %}<li>{{ c.time }}: {{ c.action }} {{ c.key or ('section ' ~ c.index) }}{% if c.action == 'edit' %} {{ c['from'] }} → {{ c.value }}{% elif c.action == 'move' %} → {{ c.to }}{% elif c.action == 'section' %} {{ c['from'] }} → {{ c.to or 'not a heading' }}{% endif %}{% if c.note %} ({{ c.note }}){% endif %}</li>{% endfor %}</ol>{% endif %}
 </section>
 </main>
 <script type="application/json" id="targets">{{ targets|tojson }}</script>

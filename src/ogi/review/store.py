@@ -303,6 +303,20 @@ class ReviewBatch:
                 raise
         return clean
 
+    def undo(self, rid: str) -> dict[str, Any]:
+        """Take back the report's last correction and save; returns it."""
+        entry = self.get(rid)
+        with self._lock:
+            if not entry.corrections:
+                raise ReviewError(f"report {rid!r} has no correction to undo")
+            last = entry.corrections.pop()
+            try:
+                self._save()
+            except Exception:
+                entry.corrections.append(last)
+                raise
+        return last
+
     def annotation(self, rid: str) -> Any:
         """The report in the training format: pre-filled spans with its corrections applied."""
         from ogi.annotations import AnnotatedReport, Span
