@@ -191,7 +191,7 @@ def _legacy_label_continues(first: str, nxt: str) -> bool:
         return False  # the table's header cells (统计指标 / 单位 / 统计数 / 2016年度 / 历年累计)
     if re.match(r"^(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）、.．]|其中|合计|总计)", nxt):
         return False
-    if nxt[0] in ":：" or first.endswith(("其中", ":", "：")):  # "其中" / ":按期办结数"
+    if nxt[0] in ":：" or first.endswith(("其中", ":", "：")) or len(first) == 1:  # "其中" / ":按期办结数", "其" / "中:…"
         return True
     if len(nxt) <= 3 or nxt[0] in "(（":  # "…数" / "（含移动端）"
         return True

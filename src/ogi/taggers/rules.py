@@ -49,6 +49,7 @@ class RuleState:
         self.t4_vals = 0
         self.last_val_line = -2  # line of the current row's last value (cell-per-line layouts)
         self.sec_offset: int | None = None
+        self.legacy_unit = False  # the current legacy row's unit cell was seen
         self.legacy_vcol = -1  # pipe layout: the cell index of the legacy table's year column
         self.legacy_ccol = -1  # and of its 历年累计 column  # printed numeral minus section number, once a report renumbered
 
@@ -292,14 +293,19 @@ class RuleTagger(Tagger):
                 return "VAL.legacy", 0.9
             return "O", 0.5
         if seg.kind == "num":
-            if st.row and st.nvals == 0 and s not in _UNITS:
+            if st.row and st.nvals == 0 and (s not in _UNITS or st.legacy_unit and seg.sep == "line"):
+                # a placeholder ("/", "—") after the row's unit is the year column printed blank
                 st.nvals = 1
                 return "VAL.legacy", 0.8
-            return ("UNIT" if s in _UNITS else "O"), 0.5
+            if s in _UNITS:
+                st.legacy_unit = True
+                return "UNIT", 0.5
+            return "O", 0.5
         if s in _UNITS:
+            st.legacy_unit = True
             return "UNIT", 0.8
         if seg.cell == 0 and len(s) <= 60 and not re.search(r"(负责人|审核人|填报|联系电话|日期)", s):
-            st.row, st.nvals = text, 0
+            st.row, st.nvals, st.legacy_unit = text, 0, False
             return "ROW.legacy", 0.85
         return "O", 0.6
 
