@@ -22,7 +22,7 @@ _LEGACY_TABLE = ("统计表", "统计指标", "指标名称")
 # values; 历年累计 (cumulative) is not a cell
 _LEGACY_YEAR_COL = re.compile(r"^(?:统计数|本年度?|本期|[(（]?(?:19|20)\d\d年?度?[)）]?(?:统计数|数据)?)$")
 _LEGACY_CUM_COL = re.compile(r"^(?:历年)?累计(?:数)?$")
-_LEGACY_HEADERS = ("统计指标", "指标名称", "指标", "单位", "计量单位", "统计数")
+_LEGACY_HEADERS = ("统计指标", "指标名称", "指标", "项目", "单位", "计量单位", "统计数")
 _UNITS = {"件", "条", "次", "个", "人", "人次", "万元", "元", "篇", "项", "家", "期", "场", "份", "——", "—", "-", "/"}
 _GROUPS = {alias: key for key, aliases in schema.T3_GROUP_HEADINGS for alias in aliases}
 _NUM_HEAD = re.compile(r"^[一二三四五六七八九十]{1,3}[、.．]$")
