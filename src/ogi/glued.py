@@ -47,11 +47,14 @@ MAX_DIGITS = {"t2": 12, "t3": 7, "t4": 6, "legacy": 10}  # digits of a cell's in
 KEEP = 24  # candidate splits kept per DP state (and per row)
 STATE_BUDGET = 60_000  # DP states explored per run before the prior-only search takes over
 MIN_LINE = 200  # shorter lines are table rows or prose, read line by line
+MAX_LEGACY_ROWS = 300  # a 统计表 has a few dozen rows; past this the text is not one table
+MAX_ZONE_RUNS = {"t2": 40, "t3": 80, "t4": 10, "legacy": MAX_LEGACY_ROWS + 50}  # runs read per table zone
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_RUN = re.compile(
-    r"(?:[-+]|增|减)?\d+(?:\.\d+)?(?:万元|元|%)?(?: *(?:[-+]|增|减)?\d+(?:\.\d+)?(?:万元|元|%)?)*"
-)
+_CELL_TEXT = r"\d+(?:\.\d+)?(?:万元|元|%)?"
+# a run of cells: after the first, each is preceded by spaces or starts with a sign (digits after
+# digits are already the same \d+: no nested repetition, so matching stays linear on long digit runs)
+_RUN = re.compile(rf"(?:[-+]|增|减)?{_CELL_TEXT}(?: +(?:[-+]|增|减)?{_CELL_TEXT}|(?:[-+]|增|减){_CELL_TEXT})*")
 _CELL = re.compile(r"(?:[-+]|增|减)?(0|[1-9]\d*)(\.\d{1,4})?(?:万元|元|%)?")
 _SEC_HEAD = re.compile(r"([一二三四五六七八九十]{1,3})[、.]")
 _NUMBERING_TOKEN = re.compile(r"[一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十]{1,3}\)|(?<![\d.])\d{1,2}[.、](?!\d)")
@@ -66,7 +69,7 @@ _T4_HEADER = ("结果维持", "结果纠正", "尚未审结", "复议后起诉",
 _LEGACY_HEADER = re.compile(r"统计指标|指标名称|计量单位|单位|统计数|(?:19|20)\d\d年度?|历年累计|累计数?|备注|项目")
 _LEGACY_UNITS = ("人次", "万元", "条", "件", "个", "次", "项", "篇", "份", "人", "家", "期", "场", "元", "%")
 _STRIP_CHARS = set(" \u3000:：，,。.;；“”\"'‘’《》()（）/、|_-—")
-_COUNT_UNIT = re.compile(r"(\d+(?:\.\d+)?)(?:件|条|篇|个|项|次|人次|家|期|场|万元|元)")
+_COUNT_UNIT = re.compile(r"(?<![\d.])(\d{1,12}(?:\.\d{1,4})?)(?:件|条|篇|个|项|次|人次|家|期|场|万元|元)")
 
 T3_PRIOR = {"natural_person": 0.0, "commercial": -1.5, "research": -3.0, "social_welfare": -3.0,
             "legal_service": -2.5, "other_org": -2.0, "total": 0.0}
@@ -158,6 +161,8 @@ def split_run(
     """
     prior = prior or _no_prior
     n = len(cols)
+    if len(run) - run.count(" ") > n * (max_digits + 6):
+        return [], False  # longer than any row of this table can print: not one row's cells
     total_of: dict[int, int] = {}
     part_of: dict[int, int] = {}
     for gi, (parts, total) in enumerate(groups):
@@ -349,6 +354,7 @@ class _Reader:
         self.narrative = narrative
         self.pieces: list[_Piece] = []
         self.rows: list[_Row] = []
+        self.seen: set[tuple[str, str]] = set()
         self.t3_allowed = {f"ROW.t3.{k}" for k in schema.t3_rows(self.tpl)} | {"ROW.t3.other"}
 
     # -- headings ------------------------------------------------------------------------------
@@ -437,10 +443,12 @@ class _Reader:
         first = True
         prev_end = 0
         bi = 0
+        zone_runs = 0  # runs read in the current zone: a table has a bounded number of rows
+        t2_done = legacy_done = False
         for s, e, kind, lab in events:
             # block headings between the previous event and this one open or switch table 2
             while bi < len(blocks) and blocks[bi][0] < s:
-                if blocks[bi][0] >= prev_end and self.template != "legacy" and not t3_done:
+                if blocks[bi][0] >= prev_end and self.template != "legacy" and not t3_done and not t2_done:
                     bs, be, block = blocks[bi]
                     zone = "t2"
                     self._hdr(prev_end, bs)
@@ -458,8 +466,14 @@ class _Reader:
                 prev_end = e
                 continue
             run = line[s:e]
+            zone_runs = zone_runs + 1 if zone else 0
+            if zone and zone_runs > MAX_ZONE_RUNS.get(zone, 0):
+                t2_done = t2_done or zone == "t2"
+                t3_done = t3_done or zone == "t3"
+                legacy_done = legacy_done or zone == "legacy"
+                zone = ""
             if self.template == "legacy":
-                if zone != "legacy" and "统计表" in text and _LEGACY_HEADER.search(text[text.rfind("统计表") : text.rfind("统计表") + 40]):
+                if zone != "legacy" and not legacy_done and "统计表" in text and _LEGACY_HEADER.search(text[text.rfind("统计表") : text.rfind("统计表") + 40]):
                     zone, legacy_cols, first = "legacy", None, True
                 if zone == "legacy":
                     if legacy_cols is None:
@@ -511,6 +525,9 @@ class _Reader:
         if not hit or _tail_len(text, hit[1]) > 4:
             return
         row = hit[2].split(".")[-1]
+        if ("t2", row) in self.seen:
+            return  # a row printed again: the decoder keeps the first printing, nothing to split
+        self.seen.add(("t2", row))
         blk = schema.T2_ROW_TO_BLOCK[row]
         cols = schema.t2_cols(blk, self.tpl)
         piece = self._label_piece(text, base, hit[0], f"ROW.t2.{row}")
@@ -535,6 +552,9 @@ class _Reader:
             key = "other"  # (六)其他处理 printed as one row (SCHEMA: t3.other)
         elif self.tpl != "2021" and key.startswith("other."):
             key = "other"
+        if ("t3", key) in self.seen:
+            return key  # printed again: only the first printing becomes cells (as in the decoder)
+        self.seen.add(("t3", key))
         piece = self._label_piece(text, base, ls, f"ROW.t3.{key}")
         self.rows.append(_Row("t3", key, schema.T3_COL_KEYS, rs, run, piece))
         return key
@@ -571,7 +591,7 @@ class _Reader:
                     unit_text = u
                     break
         label = body[: len(body) - len(unit_text)].strip()
-        if not label or len(label) > 60 or not _CJK.search(label):
+        if not label or len(label) > 60 or not _CJK.search(label) or len(self.rows) >= MAX_LEGACY_ROWS:
             return False
         # a group heading before a numbered sub-row ("一、主动公开情况(一)…") stays a header
         toks = [m for m in _NUMBERING_TOKEN.finditer(label) if m.start() > 0]
@@ -665,7 +685,12 @@ class _Reader:
         from ogi.decode import column_score
 
         choice = {id(r): 0 for r in self.rows}
-        t3 = [r for r in self.rows if r.table == "t3" and r.cands and len(r.cands[0].spans) == 7]
+        seen: set[str] = set()
+        t3 = []  # the first printing of each full table-3 row (the decoder keeps the first too)
+        for r in self.rows:
+            if r.table == "t3" and r.cands and len(r.cands[0].spans) == 7 and r.key not in seen:
+                seen.add(r.key)
+                t3.append(r)
 
         def vec(r: _Row, i: int) -> tuple[float, ...]:
             return r.cands[i].numbers()
@@ -692,7 +717,7 @@ class _Reader:
                 continue
             ci = choice[id(r)]
             best = r.cands[ci]
-            if r in t3:
+            if any(r is x for x in t3):
                 best_cs = col_score(r, ci)
                 equal = [c for i, c in enumerate(r.cands) if i != ci and col_score(r, i) >= best_cs - 1e-9]
             elif r.table == "t4":
