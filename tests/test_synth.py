@@ -10,11 +10,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from ogi.annotations import read_annotations, validate, validate_reports  # noqa: E402
-from ogi.normalize import normalize  # noqa: E402
-from ogi.schema import T3_APPLICANT_COLS, T3_LEAF_ROWS, is_valid_span_label, t3_rows  # noqa: E402
-from ogi.training.card import corpus_card  # noqa: E402
-from ogi.training.synth import (  # noqa: E402
+from ogi.annotations import read_annotations, validate, validate_reports
+from ogi.normalize import normalize
+from ogi.schema import T3_APPLICANT_COLS, T3_LEAF_ROWS, is_valid_span_label, t3_rows
+from ogi.training.card import corpus_card
+from ogi.training.synth import (
     FAMILIES,
     HELD_OUT_FAMILIES,
     LAYOUTS,
@@ -245,7 +245,7 @@ def test_synth_number_pools_hold_no_real_numbers():
     """The generator's number literals are round or small: no value of a seed or real report sits in a pool."""
     import ast
 
-    import ogi.training.synth as synth
+    from ogi.training import synth
 
     tree = ast.parse(Path(synth.__file__).read_text(encoding="utf-8"))
     lits = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, int | float)
@@ -408,3 +408,11 @@ def test_corpus_card_counts_families(corpus):
     assert "| augmentation family |" in card
     for fam in FAMILIES:
         assert f"| {fam} |" in card
+
+
+def test_synth_paraphrase_never_prints_another_familys_variant():
+    """Schema aliases that are OCR look-alikes, 合计 or 规范性档案 stay with their own family."""
+    reps = generate(60, 23, families=["paraphrase"], force=["paraphrase"])
+    labels = "".join(r.text[s.start : s.end] for r in reps for s in r.spans if s.label.startswith(("ROW.", "COL.")))
+    assert "规范性档案" not in labels and "合计" not in labels
+    assert not any(ch in labels for ch in "幵釆夏曰末刀")

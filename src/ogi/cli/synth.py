@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -12,11 +12,11 @@ def command(
     count: Annotated[int, typer.Option("--count", "-n", help="Number of reports.")] = 200,
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same bytes).")] = 1,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output JSONL.")] = Path("synthetic.jsonl"),
-    split: Annotated[Optional[str], typer.Option("--split", help="Set meta.split of every report (train/dev/test).")] = None,
-    drop_blank_rate: Annotated[Optional[float], typer.Option("--drop-blank-rate", help="Share of table rows whose blank cells are dropped.")] = None,
-    families: Annotated[Optional[str], typer.Option("--families", help="Augmentation families allowed, comma-separated, or -NAME,… to remove some (default: all).")] = None,
-    force: Annotated[Optional[str], typer.Option("--force", help="Every report gets at least one of these families (e.g. the held-out ones).")] = None,
-    layouts: Annotated[Optional[str], typer.Option("--layouts", help="Layout families to draw from, comma-separated (default: all).")] = None,
+    split: Annotated[str | None, typer.Option("--split", help="Set meta.split of every report (train/dev/test).")] = None,
+    drop_blank_rate: Annotated[float | None, typer.Option("--drop-blank-rate", help="Share of table rows whose blank cells are dropped.")] = None,
+    families: Annotated[str | None, typer.Option("--families", help="Augmentation families allowed, comma-separated, or -NAME,… to remove some (default: all).")] = None,
+    force: Annotated[str | None, typer.Option("--force", help="Every report gets at least one of these families (e.g. the held-out ones).")] = None,
+    layouts: Annotated[str | None, typer.Option("--layouts", help="Layout families to draw from, comma-separated (default: all).")] = None,
 ) -> None:
     """Write ``count`` synthetic reports with exact span labels."""
     from ogi.annotations import write_annotations

@@ -82,7 +82,7 @@ _LINE_LAYOUTS = ("pdf_space", "pdf_text", "glued")
 
 
 @lru_cache(maxsize=1)
-def _s2t_conv():  # noqa: ANN202 - opencc has no stubs
+def _s2t_conv():
     import opencc
 
     return opencc.OpenCC("s2t")
@@ -396,6 +396,19 @@ def _renumber_leaf(text: str, rng: Random) -> str:
     return text
 
 
+# Aliases never printed by ``paraphrase``: seed quirks, and variants that belong to another family
+# (OCR look-alikes, 合计, 规范性档案), so a held-out family cannot leak into training through the
+# schema's alias lists.
+_SEED_QUIRKS = ("其他要求", "行政查询事务", "执法信息")
+_OCR_MARKS = tuple(v for v in OCR_SWAPS.values() if v not in "外已")  # 外 and 已 are common in real labels
+_OTHER_FAMILY_MARKS = (*_OCR_MARKS, "合计", "档案")
+
+
+def _aliases(aliases: tuple[str, ...]) -> tuple[str, ...]:
+    """The schema aliases ``paraphrase`` may print."""
+    return tuple(a for a in aliases if not any(q in a for q in _SEED_QUIRKS + _OTHER_FAMILY_MARKS))
+
+
 class _Maker:
     def __init__(self, rng: Random, style: Style):
         self.rng = rng
@@ -467,8 +480,8 @@ class _Maker:
                         text = rng.choice(("采购总金额", "采购总金额（万元）", "采购总金额（单位：万元）"))
                     elif c == "decisions" and tpl == "2021":
                         text = "本年处理决定数量"
-                    elif para and len(T2_COLUMNS[c].aliases) > 1:
-                        text = rng.choice(T2_COLUMNS[c].aliases)
+                    elif para and len(_aliases(T2_COLUMNS[c].aliases)) > 1:
+                        text = rng.choice(_aliases(T2_COLUMNS[c].aliases))
                     if self.style.trunc_headers and len(text) > 5:  # a header cut short by the page
                         text = text[: len(text) - 2]
                     hdr.append(Cell(self.lab(text), f"COL.t2.{c}", "hdr"))
@@ -476,7 +489,7 @@ class _Maker:
             for r in block_rows:
                 label = r.label
                 if r.key == "normative_docs" or para:
-                    label = rng.choice(r.aliases) if r.aliases else r.label
+                    label = rng.choice(_aliases(r.aliases) or (r.label,))
                 row = [Cell(self.lab(label), f"ROW.t2.{r.key}", "row")]
                 for c in cols:
                     key = f"t2.{b.key}.{r.key}.{c}"
@@ -492,8 +505,8 @@ class _Maker:
         if rkey == "partial" and rng.random() < 0.2:
             label = "（二）部分公开"
         if self.style.has("paraphrase") and rng.random() < 0.5:
-            alias = rng.choice(row.aliases) if row.aliases else label
-            if alias not in ("其他要求", "行政查询事务") and len(alias) >= 4:
+            alias = rng.choice(_aliases(row.aliases) or (label,))
+            if len(alias) >= 4:
                 prefix = label[: len(label) - len(label.lstrip("一二三四五六七八九十（）()、.0123456789"))]
                 label = prefix + alias
             label = _renumber_leaf(label, rng)
@@ -515,7 +528,7 @@ class _Maker:
             for c in T3_APPLICANT_COLS[1:]:
                 text = cols[c].label
                 if st.has("paraphrase") and rng.random() < 0.4:
-                    text = rng.choice([a for a in cols[c].aliases if "/" not in a] or [text])
+                    text = rng.choice([a for a in _aliases(cols[c].aliases) if "/" not in a] or [text])
                 sub.append(Cell(self.lab(text), f"COL.t3.{c}"))
             if st.subtotal:
                 sub.append(Cell(rng.choice(("小计", "合计")), "HDR"))
