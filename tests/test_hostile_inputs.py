@@ -206,3 +206,66 @@ def test_text_too_long_refused_before_tagging(tmp_path: Path) -> None:
     p.write_text("一" * (MAX_TEXT_CHARS + 1), encoding="utf-8")
     with pytest.raises(DocumentLoadError, match="too long"):
         read(p)
+
+
+# --------------------------------------------------------------------------------------- PDF
+
+
+def _raw_pdf(content: bytes) -> bytes:
+    """A one-page PDF whose (compressed) content stream is ``content``."""
+    import zlib
+
+    stream = zlib.compress(content, 9)
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for o in offsets:
+        out += b"%010d 00000 n \n" % o
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+def test_pdf_millions_of_glyphs_refused_while_reading(tmp_path: Path) -> None:
+    """A 2.5 KB PDF drawing 2M glyphs took minutes and GBs (200K glyphs: 38 s, 0.48 GB) before any check."""
+    from ogi.errors import DocumentLoadError
+
+    p = tmp_path / "glyphs.pdf"
+    p.write_bytes(_raw_pdf(b"BT /F1 1 Tf 10 400 Td (" + b"1" * 2_000_000 + b") Tj ET"))
+    assert p.stat().st_size < 5000
+    t0 = time.perf_counter()
+    with pytest.raises(DocumentLoadError, match="glyphs"):
+        read(p)
+    assert time.perf_counter() - t0 < 20
+
+
+def test_pdf_small_page_still_read(tmp_path: Path) -> None:
+    p = tmp_path / "ok.pdf"
+    p.write_bytes(_raw_pdf(b"BT /F1 12 Tf 72 700 Td (Annual report 2021) Tj ET"))
+    assert "Annual report 2021" in read(p).text
+
+
+def test_pdf_encrypted_says_so(tmp_path: Path) -> None:
+    """An encrypted PDF used to say "corrupt PDF: PdfminerException: " (empty)."""
+    fpdf = pytest.importorskip("fpdf")
+    from ogi.errors import DocumentLoadError
+
+    pdf = fpdf.FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.cell(text="Annual report 2021")
+    pdf.set_encryption(owner_password="owner", user_password="secret")
+    p = tmp_path / "locked.pdf"
+    pdf.output(str(p))
+    with pytest.raises(DocumentLoadError, match="encrypted PDF: a password is needed"):
+        read(p)

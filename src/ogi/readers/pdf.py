@@ -432,6 +432,52 @@ def _remove_furniture(pages: list[tuple[float, list[_Row]]]) -> list[list[_Row]]
     return out
 
 
+MAX_PAGE_GLYPHS = 50_000  # a dense real page draws ~5 000; pdfminer keeps ~2 KB per glyph of a page
+MAX_GLYPHS = 2_000_000  # over the whole document (time: ~0.2 ms per glyph)
+
+
+class _GlyphBudget(Exception):
+    """Raised from inside pdfminer's interpreter when a page or the document draws too many glyphs."""
+
+
+_budget = {"page": 0, "doc": 0}
+
+
+def _install_glyph_counter() -> bool:
+    """Count glyphs as pdfminer draws them, so a 3 KB PDF whose compressed stream or reused forms draw
+    millions of glyphs is stopped while it is read (it took minutes and GBs before any check ran).
+
+    pdfplumber builds each page's layout with ``PDFPageAggregatorWithMarkedContent``; its
+    ``render_char`` is wrapped once per process. Returns False (no counting; the worker's memory and
+    time limits still hold) if pdfplumber changed that hook.
+    """
+    import pdfplumber.page as pp
+
+    cls = getattr(pp, "PDFPageAggregatorWithMarkedContent", None)
+    render = getattr(cls, "render_char", None)
+    if cls is None or render is None:
+        return False
+    if getattr(render, "_ogi_counted", False):
+        return True
+
+    def render_char(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202 - pdfminer's signature
+        _budget["page"] += 1
+        _budget["doc"] += 1
+        if _budget["page"] > MAX_PAGE_GLYPHS or _budget["doc"] > MAX_GLYPHS:
+            raise _GlyphBudget()
+        return render(self, *args, **kwargs)
+
+    render_char._ogi_counted = True  # type: ignore[attr-defined]
+    cls.render_char = render_char
+    return True
+
+
+def _cause(exc: BaseException) -> BaseException:
+    """The pdfminer exception inside pdfplumber's ``PdfminerException`` wrapper."""
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None
+    return inner or exc.__cause__ or exc.__context__ or exc
+
+
 def read_pdf(path: Path) -> Document:
     """Read a PDF report from its text layer (see the module docstring)."""
     import pdfplumber
@@ -448,12 +494,16 @@ def read_pdf(path: Path) -> Document:
     ruled_pages: list[list[_Row]] = []
     n_chars = 0
     truncated = False
+    _install_glyph_counter()
+    _budget["doc"] = 0
+    page_no = 0
     try:
         with pdfplumber.open(str(path)) as pdf:
             all_pages = pdf.pages
             if not all_pages:
                 raise DocumentLoadError(str(path), "corrupt PDF: no pages")
-            for page in all_pages[:MAX_PAGES]:
+            for page_no, page in enumerate(all_pages[:MAX_PAGES], 1):
+                _budget["page"] = 0
                 words = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=1.5)
                 drawn = len(page.rects) + len(page.lines) if words and RULED else 0
                 ruled, boxes = _ruled_rows(page) if 0 < drawn <= MAX_DRAWN else ([], [])
@@ -469,10 +519,18 @@ def read_pdf(path: Path) -> Document:
     except DocumentLoadError:
         raise
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds on a broken file
-        name = type(exc).__name__
+        cause = _cause(exc)
+        name = type(cause).__name__
+        if isinstance(cause, _GlyphBudget):
+            what = f"page {page_no} draws more than {MAX_PAGE_GLYPHS:,} glyphs" if _budget["page"] > MAX_PAGE_GLYPHS \
+                else f"the document draws more than {MAX_GLYPHS:,} glyphs"
+            raise DocumentLoadError(str(path), f"PDF refused: {what} (not a report's text layer)") from exc
         if "Password" in name or "Encrypt" in name:
-            raise DocumentLoadError(str(path), "encrypted PDF: a password is needed") from exc
-        raise DocumentLoadError(str(path), f"corrupt PDF: {name}: {exc}") from exc
+            raise DocumentLoadError(
+                str(path), "encrypted PDF: a password is needed; save an unprotected copy (e.g. `qpdf --decrypt`)"
+            ) from exc
+        detail = str(cause) or str(exc)
+        raise DocumentLoadError(str(path), f"corrupt PDF: {name}" + (f": {detail}" if detail else "")) from exc
     if n_chars == 0:
         raise DocumentLoadError(str(path), "scanned PDF without a text layer; run OCR first")
     cleaned = _remove_furniture(pages)
