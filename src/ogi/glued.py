@@ -51,20 +51,23 @@ MAX_LEGACY_ROWS = 300  # a 统计表 has a few dozen rows; past this the text is
 MAX_ZONE_RUNS = {"t2": 40, "t3": 80, "t4": 10, "legacy": MAX_LEGACY_ROWS + 50}  # runs read per table zone
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_CELL_TEXT = r"\d+(?:\.\d+)?(?:万元|元|%)?"
+_SIGN = r"(?:[-+−–]|增|减)"
+_CELL_TEXT = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:万元|元|%)?"  # "1,234" keeps its thousands comma
 # a run of cells: after the first, each is preceded by spaces or starts with a sign (digits after
 # digits are already the same \d+: no nested repetition, so matching stays linear on long digit runs)
-_RUN = re.compile(rf"(?:[-+]|增|减)?{_CELL_TEXT}(?: +(?:[-+]|增|减)?{_CELL_TEXT}|(?:[-+]|增|减){_CELL_TEXT})*")
-_CELL = re.compile(r"(?:[-+]|增|减)?(0|[1-9]\d*)(\.\d{1,4})?(?:万元|元|%)?")
+_RUN = re.compile(rf"{_SIGN}?{_CELL_TEXT}(?: +{_SIGN}?{_CELL_TEXT}|{_SIGN}{_CELL_TEXT})*")
+_CELL = re.compile(r"(?:[-+−–]|增|减)?(0|[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*)(\.\d{1,4})?(?:万元|元|%)?")
 _SEC_HEAD = re.compile(r"([一二三四五六七八九十]{1,3})[、.]")
 _NUMBERING_TOKEN = re.compile(r"[一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十]{1,3}\)|(?<![\d.])\d{1,2}[.、](?!\d)")
-_TITLE_STOP = re.compile(r"[\d\s。,;:!?(]|申请人情况|第二十条|信息内容|结果维持|指标名称|统计指标")
+_TITLE_STOP = re.compile(r"[\d\s。,;:!?(]|申请人情况|本列数据|第二十条|信息内容|结果维持|指标名称|统计指标")
 _TITLE_END_WORDS = re.compile(r"情况|事项|措施|概述|统计表|问题|说明")
 _GLUED_ROW = re.compile(
     r"(?:申请数量|予以公开|部分公开|国家秘密|不掌握相关政府信息|重复申请|总计|继续办理|规章|行政许可|行政处罚|行政强制|事业性收费"
     r"|[\u4e00-\u9fff](?:条|件|个|人次|项))\s*\d"
 )
-_T3_START = ("申请人情况", "勾稽", "本年新收")
+_T3_START = ("申请人情况", "勾稽", "本年新收政府信息公开申请")
+_PROSE_AFTER = re.compile(r"(?:件|条|篇|个|项|次|家|期|人|份|场|天|日|年|月|号|岁|名|户|%)")
+_LEGACY_HEAD_WORDS = re.compile(r"指标|单位|统计数|累计")
 _T4_HEADER = ("结果维持", "结果纠正", "尚未审结", "复议后起诉", "直接起诉")
 _LEGACY_HEADER = re.compile(r"统计指标|指标名称|计量单位|单位|统计数|(?:19|20)\d\d年度?|历年累计|累计数?|备注|项目")
 _LEGACY_UNITS = ("人次", "万元", "条", "件", "个", "次", "项", "篇", "份", "人", "家", "期", "场", "元", "%")
@@ -108,11 +111,11 @@ class Split:
 
 def cell_number(text: str) -> float:
     """The number of one cell's text ("减5" → -5, "1372.16万元" → 1372.16)."""
-    m = re.search(r"\d+(?:\.\d+)?", text)
+    m = re.search(r"\d+(?:\.\d+)?", text.replace(",", ""))
     if not m:
         return 0.0
     v = float(m.group())
-    return -v if text.startswith(("-", "减")) else v
+    return -v if text.startswith(("-", "−", "–", "减")) else v
 
 
 def _cell_options(run: str, start: int, max_digits: int) -> list[tuple[int, str]]:
@@ -124,11 +127,11 @@ def _cell_options(run: str, start: int, max_digits: int) -> list[tuple[int, str]
             break
         text = run[start:end]
         m = _CELL.fullmatch(text)
-        if not m or len(m.group(1)) > max_digits:
+        if not m or len(m.group(1).replace(",", "")) > max_digits:
             continue
         if end < n:
             nxt = run[end]
-            if nxt == "." or nxt in "万元%":  # a cell never ends inside a decimal or before its unit
+            if nxt in ".,万元%":  # a cell never ends inside a decimal, a thousands group or before its unit
                 continue
             if nxt.isdigit() and not run[end - 1].isdigit():  # after a unit comes a space or a sign
                 continue
@@ -260,7 +263,7 @@ def t2_prior(col: str, text: str, value: float) -> float:
     score = 0.0 if col in ("amount", "fee_amount") else _balance(text)
     if col == "change":
         score += 2.0 if value == 0 else -0.6 * sum(ch.isdigit() for ch in text)
-    elif text.startswith(("-", "+", "增", "减")):
+    elif text.startswith(("-", "+", "−", "–", "增", "减")):
         score -= 4.0
     return score
 
@@ -473,7 +476,7 @@ class _Reader:
                 legacy_done = legacy_done or zone == "legacy"
                 zone = ""
             if self.template == "legacy":
-                if zone != "legacy" and not legacy_done and "统计表" in text and _LEGACY_HEADER.search(text[text.rfind("统计表") : text.rfind("统计表") + 40]):
+                if zone != "legacy" and not legacy_done and "统计表" in text and _LEGACY_HEAD_WORDS.search(text[text.rfind("统计表") : text.rfind("统计表") + 40]):
                     zone, legacy_cols, first = "legacy", None, True
                 if zone == "legacy":
                     if legacy_cols is None:
@@ -488,9 +491,11 @@ class _Reader:
                 continue
             if zone == "t2" and any(k in text for k in _T3_START):
                 zone = ""
-            if not t3_done and zone in ("", "t2") and section in ("", "SEC.s2", "SEC.s3"):
-                if any(k in text for k in _T3_START):
-                    zone = "t3"
+            if not t3_done and zone in ("", "t2") and any(k in text for k in _T3_START):
+                zone = "t3"
+            if zone in ("t2", "t3", "t4") and _PROSE_AFTER.match(line, e):
+                prev_end = e  # "…申请218件": a number of the narrative, not a table cell
+                continue
             if zone == "t2":
                 self._t2_row(text, prev_end, s, run, block)
             elif zone == "t3":
