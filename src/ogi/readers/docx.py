@@ -20,6 +20,8 @@ MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 200
 MAX_MEMBERS = 10_000
 MAX_GRID = 1_000_000  # table grid positions per document
+MAX_MAIN_PART = 16 * 1024 * 1024  # the required member inflated (word/document.xml); a long real report's
+# is under 5 MB, and python-docx holds ~45 bytes per byte of it (30 MB: 1.4 GB and 33 s before tagging)
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -54,6 +56,11 @@ def check_zip(path: Path, kind: str = "DOCX", required: str = "word/document.xml
         raise DocumentLoadError(str(path), f"zip bomb suspected: compression ratio > {MAX_RATIO}; refused")
     if required not in names:
         raise DocumentLoadError(str(path), f"corrupt {kind}: no {required} in the archive")
+    main = next(i.file_size for i in infos if i.filename == required)
+    if main > MAX_MAIN_PART:
+        raise DocumentLoadError(
+            str(path), f"{kind} too large for a report ({required} inflates to {main:,} bytes > {MAX_MAIN_PART:,}); refused"
+        )
 
 
 def _para_text(p) -> str:  # noqa: ANN001 - CT_P
@@ -163,7 +170,14 @@ def read_docx(path: Path) -> Document:
     index = 0
     budget = [MAX_GRID]
 
+    from ogi.readers.text import MAX_TEXT_CHARS
+
+    n_chars = [0]
+
     def emit(text: str, source_line: int) -> None:
+        n_chars[0] += len(text) + 1
+        if n_chars[0] > MAX_TEXT_CHARS:  # checked while reading: tagging costs ~0.2 GB per million chars
+            raise DocumentLoadError(str(path), f"text too long for a report (> {MAX_TEXT_CHARS:,} characters); split the file")
         line = Line(source_line)
         line.add(text, 0)
         lines.append(line)
