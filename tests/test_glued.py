@@ -256,6 +256,17 @@ def test_glued_legacy_table_year_column_only(tmp_path: Path, rules) -> None:
         "legacy.行政复议数": "0",
         "legacy.行政诉讼数": "0",  # a year column of 0 beside a cumulative 1
     }
+    # the narrative (305条) and the 其中 identities (285 + 20 = 305, 1100 + 108 = 1208) settle every split
+    assert not [k for k, c in rec["cells"].items() if c["ambiguous"]]
+
+
+def test_glued_legacy_sub_row_identity_decides_without_narrative(tmp_path: Path, rules) -> None:
+    text = report_legacy().replace("主动公开政府信息305条，其中政府网站公开285条", "主动公开政府信息若干条")
+    rec = _tag(tmp_path, text, rules)
+    cells = rec["cells"]
+    assert cells["legacy.主动公开政府信息数"]["value"] == "305"
+    assert cells["legacy.其中:1、政府网站公开数"]["value"] == "285"
+    assert not cells["legacy.主动公开政府信息数"]["ambiguous"]
 
 
 def test_glued_split_run_is_bounded_and_exact() -> None:

@@ -31,9 +31,11 @@ label of each (``doc.meta["fixed_tags"]``, read by the decoder) and the starts o
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ogi import schema
@@ -47,6 +49,8 @@ MAX_DIGITS = {"t2": 12, "t3": 7, "t4": 6, "legacy": 10}  # digits of a cell's in
 KEEP = 24  # candidate splits kept per DP state (and per row)
 STATE_BUDGET = 60_000  # DP states explored per run before the prior-only search takes over
 MIN_LINE = 200  # shorter lines are table rows or prose, read line by line
+IDENTITY_BONUS = 5.0  # log-prior of a legacy sub-row identity that holds (其中 rows sum to their parent)
+NARRATIVE_BONUS = 1.0  # log-prior per unit of narrative evidence (a confirmed 62 gives 1, 2122 gives 3)
 MAX_LEGACY_ROWS = 300  # a 统计表 has a few dozen rows; past this the text is not one table
 MAX_ZONE_RUNS = {"t2": 40, "t3": 80, "t4": 10, "legacy": MAX_LEGACY_ROWS + 50}  # runs read per table zone
 
@@ -65,6 +69,7 @@ _GLUED_ROW = re.compile(
     r"(?:申请数量|予以公开|部分公开|国家秘密|不掌握相关政府信息|重复申请|总计|继续办理|规章|行政许可|行政处罚|行政强制|事业性收费"
     r"|[\u4e00-\u9fff](?:条|件|个|人次|项))\s*\d"
 )
+_LEGACY_GLUED_ROW = re.compile(r"[\u4e00-\u9fff]数\s*\d")
 _T3_START = ("申请人情况", "勾稽", "本年新收政府信息公开申请")
 _PROSE_AFTER = re.compile(r"(?:件|条|篇|个|项|次|家|期|人|份|场|天|日|年|月|号|岁|名|户|%)")
 _LEGACY_HEAD_WORDS = re.compile(r"指标|单位|统计数|累计")
@@ -84,7 +89,10 @@ def looks_glued(line: str) -> bool:
     if len(line) < MIN_LINE:
         return False
     hits = 0
-    for _ in _GLUED_ROW.finditer(line):
+    rows = _GLUED_ROW.finditer(line)
+    if "统计表" in line:  # a legacy table whose rows have no unit column: "…公开数2122…"
+        rows = itertools.chain(rows, _LEGACY_GLUED_ROW.finditer(line))
+    for _ in rows:
         hits += 1
         if hits >= 3:
             return True
@@ -103,6 +111,7 @@ class Split:
     score: float
     spans: tuple[tuple[int, int], ...]
     texts: tuple[str, ...]
+    evidence: int = 0  # how strongly the narrative confirms the cells (see _Reader._narrative_hits)
 
     def numbers(self) -> tuple[float, ...]:
         """The cells' numbers (signs, decimals and units read; 增/减 signed)."""
@@ -149,7 +158,7 @@ def split_run(
     run: str,
     cols: tuple[str, ...],
     groups: tuple[tuple[tuple[int, ...], int], ...] = (),
-    prior: "PriorFn | None" = None,
+    prior: PriorFn | None = None,
     max_digits: int = 7,
     keep: int = KEEP,
 ) -> tuple[list[Split], bool]:
@@ -235,11 +244,13 @@ class _Budget(Exception):
     """The split search used up its state budget."""
 
 
+PriorFn = Callable[[str, str, float], float]  # (column, cell text, number) → log-prior
+
+
 def _no_prior(col: str, text: str, value: float) -> float:
     return 0.0
 
 
-PriorFn = "Callable[[str, str, float], float]"
 
 
 def _balance(text: str) -> float:
@@ -298,6 +309,7 @@ class _Row:
     cands: list[Split] = field(default_factory=list)
     exact: bool = False
     value_col: int = 0  # legacy: the column that is the cell
+    label_text: str = ""  # the printed row label
 
 
 def _squashed(text: str) -> tuple[str, list[int]]:
@@ -350,7 +362,7 @@ def _tail_len(text: str, end: int) -> int:
 class _Reader:
     """One pass over the line: headings, table zones, row labels and their digit runs."""
 
-    def __init__(self, line: str, template: str, narrative: set[str]) -> None:
+    def __init__(self, line: str, template: str, narrative: dict[str, list[str]]) -> None:
         self.line = line
         self.template = template
         self.tpl = template if template in ("2019", "2021") else "2019"
@@ -409,6 +421,7 @@ class _Reader:
         """(start, end) of the digit runs, a trailing ordinal glued to the next label given back."""
         out: list[tuple[int, int]] = []
         line = self.line
+        last_ordinal = 0  # the list numbering given back last (…9、 then 10、: two digits)
         for m in _RUN.finditer(line):
             s, e = m.start(), m.end()
             nxt = line[e : e + 1]
@@ -417,7 +430,9 @@ class _Reader:
             if s > 0 and (line[s - 1].isascii() and line[s - 1].isalnum() or line[s - 1] in "第"):
                 continue
             if nxt in (".", "、") and e + 1 < len(line) and (_CJK.match(line[e + 1]) or line[e + 1] in "(“"):
-                k = 2 if e - s >= 2 and line[e - 1] == "0" and line[e - 2] == "1" else 1
+                two = int(line[e - 2 : e]) if e - s >= 2 and line[e - 2 : e].isdigit() else -1
+                k = 2 if two == last_ordinal + 1 and two >= 10 else 1
+                last_ordinal = int(line[e - k : e])
                 e -= k  # "…40000042.其他" → "…4000004" + the next label's "2."
                 while e > s and line[e - 1] == " ":
                     e -= 1
@@ -536,7 +551,7 @@ class _Reader:
         blk = schema.T2_ROW_TO_BLOCK[row]
         cols = schema.t2_cols(blk, self.tpl)
         piece = self._label_piece(text, base, hit[0], f"ROW.t2.{row}")
-        self.rows.append(_Row("t2", row, cols, rs, run, piece))
+        self.rows.append(_Row("t2", row, cols, rs, run, piece, label_text=self.line[piece.start : piece.end]))
 
     def _t3_row(self, text: str, base: int, rs: int, run: str) -> str:
         nums = [m.start() for m in _NUMBERING_TOKEN.finditer(text)]
@@ -636,7 +651,9 @@ class _Reader:
                 row.cands, _ = self._split_any(row, (), legacy_prior, MAX_DIGITS["legacy"])
                 row.cands = self._rescore_legacy(row)
 
-    def _split_any(self, row: _Row, groups: tuple, prior, max_digits: int) -> tuple[list[Split], bool]:
+    def _split_any(
+        self, row: _Row, groups: tuple[tuple[tuple[int, ...], int], ...], prior: PriorFn, max_digits: int
+    ) -> tuple[list[Split], bool]:
         """Full rows first; a run too short (or only shorter splits holding the identity) gives fewer cells."""
         cands, exact = split_run(row.run, row.cols, groups, prior, max_digits)
         if cands and (exact or not groups):
@@ -655,13 +672,22 @@ class _Reader:
                 return short, False
         return [], False
 
-    def _narrative_bonus(self, texts: tuple[str, ...]) -> float:
-        return sum(1.5 for t in texts if len(t) >= 2 and t in self.narrative)
+    def _narrative_hits(self, texts: tuple[str, ...], label: str) -> int:
+        """Evidence from the narrative: for each cell whose value it prints with a count word just after
+        words of the row's label ("制发行政规范性文件62件" for 行政规范性文件), the cell's length less one
+        (a two-digit match happens by chance far more often than a four-digit one)."""
+        grams = _bigrams(label)
+        hits = 0
+        for t in texts:
+            if len(t) >= 2 and any(len(grams & _bigrams(ctx)) >= 2 for ctx in self.narrative.get(t, ())):
+                hits += len(t) - 1
+        return hits
 
     def _rescore_t2(self, row: _Row) -> list[Split]:
         out = []
         for c in row.cands:
-            sc = c.score + self._narrative_bonus(c.texts)
+            hits = self._narrative_hits(c.texts, row.label_text)
+            sc = c.score + NARRATIVE_BONUS * hits
             vals = dict(zip(row.cols, c.numbers(), strict=False))
             for small, big in (("issued", "in_force"), ("new_published", "total_published"), ("new_made", "total_published"), ("repealed", "in_force")):
                 if small in vals and big in vals and vals[big] < vals[small]:
@@ -670,19 +696,38 @@ class _Reader:
                 amount = vals["amount"] * (10000 if "万元" in c.texts[-1] else 1)
                 # a procurement project costs about 10^5.5 元 (a few hundred thousand), give or take
                 sc -= 1.5 * abs(math.log10(max(amount, 1.0) / vals["items"]) - 5.5)
-            out.append(Split(sc, c.spans, c.texts))
+            out.append(Split(sc, c.spans, c.texts, hits))
         out.sort(key=lambda x: -x.score)
         return out
 
     def _rescore_legacy(self, row: _Row) -> list[Split]:
         out = []
         for c in row.cands:
-            sc = c.score + self._narrative_bonus(c.texts[row.value_col : row.value_col + 1])
+            hits = self._narrative_hits(c.texts[row.value_col : row.value_col + 1], row.key)
+            sc = c.score + NARRATIVE_BONUS * hits
             nums = c.numbers()
             if len(nums) > 1 and row.value_col == 0 and nums[1] < nums[0]:
                 sc -= 2.0  # the cumulative column holds at least the year's
-            out.append(Split(sc, c.spans, c.texts))
+            out.append(Split(sc, c.spans, c.texts, hits))
         out.sort(key=lambda x: -x.score)
+        return out
+
+    def _legacy_groups(self) -> list[tuple[_Row, list[_Row]]]:
+        """(parent, sub-rows) of the legacy table: a row labelled 其中… and the numbered rows after it."""
+        rows = [r for r in self.rows if r.table == "legacy" and r.cands]
+        out: list[tuple[_Row, list[_Row]]] = []
+        i = 1
+        while i < len(rows):
+            if rows[i].key.startswith("其中") and not rows[i - 1].key.startswith("其中"):
+                kids = [rows[i]]
+                j = i + 1
+                while j < len(rows) and re.match(r"\d{1,2}[、.]", rows[j].key):
+                    kids.append(rows[j])
+                    j += 1
+                out.append((rows[i - 1], kids))
+                i = j
+            else:
+                i += 1
         return out
 
     def choose(self) -> list[tuple[_Row, Split | None, set[int]]]:
@@ -715,6 +760,33 @@ class _Reader:
                     choice[id(r)], changed = best_i, True
             if not changed:
                 break
+        # legacy 统计表: the rows under 其中 (1、… 2、…) sum to the row above them, column by column
+        groups_of: dict[int, list[tuple[_Row, list[_Row]]]] = {}
+        for parent, kids in self._legacy_groups():
+            for x in [parent, *kids]:
+                groups_of.setdefault(id(x), []).append((parent, kids))
+
+        def leg_score(r: _Row, i: int) -> float:
+            def nums(x: _Row) -> tuple[float, ...]:
+                return (r.cands[i] if x is r else x.cands[choice[id(x)]]).numbers()
+
+            score = 0.0
+            for parent, kids in groups_of.get(id(r), ()):
+                pv = nums(parent)
+                for c in range(len(pv)):
+                    if abs(pv[c] - sum(nums(k)[c] if c < len(nums(k)) else 0.0 for k in kids)) < 1e-9:
+                        score += IDENTITY_BONUS
+            return score
+
+        legacy_joint = [r for r in self.rows if id(r) in groups_of and r.cands]
+        for _ in range(3):
+            changed = False
+            for r in legacy_joint:
+                best_i = max(range(len(r.cands)), key=lambda i: (leg_score(r, i) + r.cands[i].score, -i))
+                if best_i != choice[id(r)]:
+                    choice[id(r)], changed = best_i, True
+            if not changed:
+                break
         out: list[tuple[_Row, Split | None, set[int]]] = []
         for r in self.rows:
             if not r.cands:
@@ -725,10 +797,13 @@ class _Reader:
             if any(r is x for x in t3):
                 best_cs = col_score(r, ci)
                 equal = [c for i, c in enumerate(r.cands) if i != ci and col_score(r, i) >= best_cs - 1e-9]
-            elif r.table == "t4":
-                equal = r.cands[1:] if r.exact else r.cands[1:]
-            else:
-                equal = r.cands[1:]
+            elif id(r) in groups_of:
+                best_ls = leg_score(r, ci)
+                equal = [c for i, c in enumerate(r.cands)
+                         if i != ci and leg_score(r, i) >= best_ls - 1e-9 and c.evidence >= best.evidence]
+            else:  # table 4: every candidate holds the group sums (or none does); tables 2 and legacy
+                # have no identity, but a split the narrative confirms outranks those it does not
+                equal = [c for c in r.cands[1:] if c.evidence >= best.evidence]
             amb: set[int] = set()
             for c in equal:
                 if len(c.spans) != len(best.spans):
@@ -741,8 +816,22 @@ class _Reader:
         return out
 
 
-def _narrative_numbers(text: str) -> set[str]:
-    return {m.group(1) for m in _COUNT_UNIT.finditer(text)}
+_GENERIC_BIGRAMS = frozenset({"政府", "府信", "信息", "息公", "公开", "数量", "情况"})
+
+
+def _bigrams(text: str) -> set[str]:
+    s = _squashed(text)[0]
+    return {s[i : i + 2] for i in range(len(s) - 1)} - _GENERIC_BIGRAMS
+
+
+def _narrative_numbers(text: str) -> dict[str, list[str]]:
+    """Numbers the text prints with a count word ("2122条"), each with the 24 characters before it."""
+    out: dict[str, list[str]] = {}
+    for m in _COUNT_UNIT.finditer(text):
+        ctx = out.setdefault(m.group(1), [])
+        if len(ctx) < 8:
+            ctx.append(text[max(0, m.start() - 24) : m.start()])
+    return out
 
 
 def segment_line(doc: Document, line: str, base: int, line_index: int) -> list[Segment]:
