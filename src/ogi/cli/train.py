@@ -7,6 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from ogi.errors import UsageError
+
 
 def command(
     data: Annotated[list[Path], typer.Option("--data", "-d", help="Annotation JSONL files or folders (split=train used, split=dev for the threshold; split=test never).")],
@@ -15,16 +17,40 @@ def command(
     config: Annotated[Optional[Path], typer.Option("--config", "-c", help="JSON config (default: training/configs/<kind>-default.json).")] = None,
 ) -> None:
     """Train and write ``out`` with meta.json (labels, versions, data hash, config, dev scores)."""
+    _check_data(list(data))
+    try:
+        meta = _train(kind, list(data), out, config)
+    except ValueError as exc:  # the trainers' data and config complaints: the user's to fix
+        raise UsageError(f"{exc}; fix the data or config, then train again") from exc
+    typer.echo(f"wrote {out} in {meta['training_seconds']} s; dev scores: {meta.get('dev_scores')}")
+
+
+def _check_data(data: list[Path]) -> None:
+    """Refuse missing or empty data and invalid annotations before any training (it used to train on
+    them, or fail with a traceback)."""
+    from ogi.annotations import validate
+    from ogi.cli.validate import input_problem
+
+    problem = input_problem(data)
+    if problem:
+        raise UsageError(f"{problem}; --data takes annotation JSONL files (ogi annotate writes them)")
+    problems = validate(data)
+    if problems:
+        raise UsageError(
+            f"{len(problems)} problem(s) in the annotations (first: {problems[0]}); "
+            f"run `ogi validate {' '.join(str(p) for p in data)}` to list them, fix them, then train again"
+        )
+
+
+def _train(kind: str, data: list[Path], out: Path, config: Optional[Path]) -> dict:
     if kind == "crf":
         from ogi.training.crf import train_crf
         from ogi.training.config import CRFConfig
 
         cfg = CRFConfig.from_file(config) if config else CRFConfig()
-        meta = train_crf(list(data), out, cfg)
-    elif kind == "transformer":
+        return train_crf(data, out, cfg)
+    if kind == "transformer":
         from ogi.training.transformer import train_transformer
 
-        meta = train_transformer(list(data), out, config)
-    else:
-        raise typer.BadParameter(f"unknown kind {kind!r}: use crf or transformer")
-    typer.echo(f"wrote {out} in {meta['training_seconds']} s; dev scores: {meta.get('dev_scores')}")
+        return train_transformer(data, out, config)
+    raise UsageError(f"--kind {kind!r}: use crf or transformer")
