@@ -41,14 +41,11 @@ DEFAULT_MAX_MEMORY_MB = 4096  # address space a worker may add per report
 
 
 def input_suffixes() -> frozenset[str]:
-    """Suffixes a folder scan reads: the readers package's table (one list for the whole program)."""
-    import ogi.readers as readers
+    """Suffixes a folder scan picks up: the readers package's table (declined formats such as .doc
+    included, so they get a failed record naming a converter rather than a bare skip)."""
+    from ogi.readers import SUPPORTED_SUFFIXES
 
-    for name in ("SUPPORTED_SUFFIXES", "INPUT_SUFFIXES", "READ_SUFFIXES"):
-        table = getattr(readers, name, None)
-        if table:
-            return frozenset(s.lower() for s in table)
-    return frozenset(readers.TEXT_SUFFIXES - {""} | readers.HTML_SUFFIXES | {".pdf", ".docx", ".doc", ".wps"})
+    return frozenset(s.lower() for s in SUPPORTED_SUFFIXES)
 
 
 @dataclass
