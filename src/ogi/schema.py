@@ -424,6 +424,26 @@ _OCR_TABLE = str.maketrans({"幵": "开", "夏": "复", "釆": "采", "末": "�
 def match_label(text: str, prefix: str = "") -> tuple[str, float]:
     """Best row/column label for printed text, restricted to labels starting with ``prefix``.
 
+    The alias table (``alias_match``) decides when an alias matches exactly or is contained in the
+    text (score ≥ 0.8); otherwise, when the caller names the table (``prefix``), the learned key matcher
+    (``ogi.keymatch``: paraphrases, abbreviations, OCR look-alikes, partial traditional script) wins
+    where its score (0.5–0.87 by its probability, so a low-confidence match shows in the tag score)
+    beats the alias similarity.
+    """
+    best, best_score = alias_match(text, prefix)
+    if prefix and best_score < 0.8:
+        from ogi import keymatch
+
+        lab, score = keymatch.match(text, prefix)
+        if lab and score > best_score:
+            return lab, score
+    return best, best_score
+
+
+@lru_cache(maxsize=65536)
+def alias_match(text: str, prefix: str = "") -> tuple[str, float]:
+    """Best row/column label for printed text by the alias table alone, restricted to ``prefix``.
+
     Returns ``(label, score)`` with score in [0, 1]; ``("", 0.0)`` when nothing is close.
     Exact alias → 1.0; the text containing an alias → 0.8–0.95 by length ratio; otherwise the bigram
     similarity to the closest alias. Text that matches poorly is tried again with OCR look-alike
@@ -439,19 +459,28 @@ def match_label(text: str, prefix: str = "") -> tuple[str, float]:
     return best, best_score
 
 
+@lru_cache(maxsize=1)
+def _alias_bigrams() -> tuple[frozenset[str], ...]:
+    """The bigram set of every alias, in ``ALIASES`` order (computed once, not per comparison)."""
+    return tuple(frozenset(_bigrams(a)) for a, _ in ALIASES)
+
+
 def _match_label(s: str, prefix: str) -> tuple[str, float]:
     if not s:
         return "", 0.0
     best, best_score = "", 0.0
-    for alias, label in ALIASES:
+    grams = _bigrams(s)
+    for (alias, label), agrams in zip(ALIASES, _alias_bigrams(), strict=True):
         if prefix and not label.startswith(prefix):
             continue
         if s == alias:
             score = 1.0
         elif len(alias) >= 2 and alias in s:
             score = 0.8 + 0.15 * len(alias) / len(s)
+        elif alias:
+            score = 0.9 * 2 * len(grams & agrams) / (len(grams) + len(agrams))  # similarity(), sets precomputed
         else:
-            score = similarity(s, alias) * 0.9
+            score = 0.0
         if score > best_score:
             best, best_score = label, score
     return best, best_score
@@ -514,24 +543,25 @@ def _full_labels() -> tuple[str, ...]:
     return tuple(sorted(x for x in labels if len(x) >= 2))
 
 
+@lru_cache(maxsize=1)
+def _full_label_bigrams() -> tuple[frozenset[str], ...]:
+    return tuple(frozenset(_bigrams(v)) for v in _full_labels())
+
+
 @lru_cache(maxsize=8192)
 def full_label_similarity(text: str) -> float:
-    """How close ``text`` is to a whole printed table label (difflib ratio over squashed text, 0–1):
-    a long label like "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请" scores 1.0 only
+    """How close ``text`` is to a whole printed table label (bigram Dice over squashed text, 0–1): a
+    long label like "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请" scores 1.0 only
     when all of it is there."""
-    from difflib import SequenceMatcher
-
     s = squash(text)
     if not s or len(s) > 60:
         return 0.0
+    grams = _bigrams(s)
     best = 0.0
-    chars = set(s)
-    for v in _full_labels():
-        if 2 * min(len(s), len(v)) / (len(s) + len(v)) <= best:
-            continue
-        if 2 * sum(ch in chars for ch in v) / (len(s) + len(v)) <= best:
-            continue
-        best = max(best, SequenceMatcher(None, s, v, autojunk=False).ratio())
+    for v, vgrams in zip(_full_labels(), _full_label_bigrams(), strict=True):
+        if s == v:
+            return 1.0
+        best = max(best, 2 * len(grams & vgrams) / (len(grams) + len(vgrams)))
     return best
 
 
