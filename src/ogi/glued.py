@@ -374,36 +374,51 @@ class _Reader:
 
     # -- headings ------------------------------------------------------------------------------
     def headings(self) -> list[tuple[int, int, str]]:
-        """(start, end, label) of the section headings in the line, in order."""
-        out: list[tuple[int, int, str]] = []
+        """(start, end, label) of the section headings in the line, in order.
+
+        Candidates are numbered titles (a template title must match its numeral and not be a table-3
+        row); a run of three or more consecutive numerals a few characters apart is a list of contents,
+        not headings; the rest are taken while their numerals increase (legacy: 一, 二, 三 … in turn,
+        none after the 统计表 heading).
+        """
         line = self.line
-        current = 0
-        legacy_table = False
+        cands: list[tuple[int, int, int, str, str]] = []  # numeral, start, end, label, title
         for m in _SEC_HEAD.finditer(line):
             n = schema.cn_to_int(m.group(1))
-            if n is None or n <= current:
-                continue
-            if m.start() > 0 and line[m.start() - 1] in schema.CN_NUMERALS:
+            if n is None or m.start() > 0 and line[m.start() - 1] in schema.CN_NUMERALS:
                 continue
             end = self._title_end(m.end())
             title = line[m.end() : end]
             if len(title) < 2 or title[0] in schema.CN_NUMERALS:
                 continue
-            prev_cjk = m.start() > 0 and bool(_CJK.match(line[m.start() - 1]))
             if self.template == "legacy":
-                if legacy_table or n != current + 1 or prev_cjk:
+                if m.start() > 0 and _CJK.match(line[m.start() - 1]):
                     continue
                 label = "SEC.legacy"
-                legacy_table = "统计表" in title
             else:
                 key = schema.match_section(title)
-                if not key or int(key[1]) != n:
-                    continue
-                if schema.match_label(title, "ROW.t3")[1] >= 0.9:
+                if not key or int(key[1]) != n or schema.match_label(title, "ROW.t3")[1] >= 0.9:
                     continue
                 label = f"SEC.{key}"
+            cands.append((n, m.start(), end, label, title))
+        toc: set[int] = set()
+        i = 0
+        while i < len(cands):
+            j = i
+            while j + 1 < len(cands) and cands[j + 1][0] == cands[j][0] + 1 and cands[j + 1][1] - cands[j][2] <= 8:
+                j += 1
+            if j - i >= 2:
+                toc.update(range(i, j + 1))
+            i = j + 1
+        out: list[tuple[int, int, str]] = []
+        current = 0
+        for k, (n, s, e, label, title) in enumerate(cands):
+            if k in toc or n <= current or self.template == "legacy" and n != current + 1:
+                continue
+            out.append((s, e, label))
             current = n
-            out.append((m.start(), end, label))
+            if self.template == "legacy" and "统计表" in title:
+                break  # the 统计表's rows (一、主动公开情况 …) are not sections
         return out
 
     def _title_end(self, start: int) -> int:
@@ -718,13 +733,15 @@ class _Reader:
         out: list[tuple[_Row, list[_Row]]] = []
         i = 1
         while i < len(rows):
-            if rows[i].key.startswith("其中") and not rows[i - 1].key.startswith("其中"):
+            # "其中:1、…" then "2、…": a partition of the row above ("其中:…" alone is only a part of it)
+            if re.match(r"其中[:：]?\s*1[、.]", rows[i].key) and not rows[i - 1].key.startswith("其中"):
                 kids = [rows[i]]
                 j = i + 1
                 while j < len(rows) and re.match(r"\d{1,2}[、.]", rows[j].key):
                     kids.append(rows[j])
                     j += 1
-                out.append((rows[i - 1], kids))
+                if len(kids) >= 2:
+                    out.append((rows[i - 1], kids))
                 i = j
             else:
                 i += 1
@@ -745,10 +762,13 @@ class _Reader:
         def vec(r: _Row, i: int) -> tuple[float, ...]:
             return r.cands[i].numbers()
 
+        # a 2021 report printing (六)其他处理 as one row sums its leaves as the 2019 template does
+        leaf_tpl = "2019" if "other" in seen else self.tpl
+
         def col_score(r: _Row, i: int) -> float:
             rows = {x.key: vec(x, choice[id(x)]) for x in t3}
             rows[r.key] = vec(r, i)
-            return column_score(rows, self.tpl)
+            return column_score(rows, leaf_tpl)
 
         for _ in range(3):
             changed = False
