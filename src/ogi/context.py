@@ -13,7 +13,7 @@ _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 MARKERS_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "逾期不补正", "收费通知要求", "本年收费金额")
 MARKERS_2019 = ("本年新制作数量", "本年新公开数量", "上一年项目数量", "采购项目数量", "采购总金额", "其他对外管理服务事项")
 MARKERS_NEW = ("本年新收", "上年结转", "予以公开", "结转下年度", "结转下一年度", "第二十条")
-MARKERS_LEGACY = ("统计表", "统计指标", "统 计 指 标")
+MARKERS_LEGACY = ("统计表", "统计指标", "统 计 指 标", "指标名称", "历年累计")
 
 
 def detect_year(text: str) -> int | None:
@@ -32,6 +32,8 @@ def detect_template(text: str, year: int | None) -> str:
     """2019, 2021, legacy or unknown, from the table markers the text holds, then the year."""
     squashed = text.replace(" ", "")
     new = sum(m in squashed for m in MARKERS_NEW)
+    if year is not None and year <= 2018 and not ("本年新收" in squashed and "第二十条" in squashed):
+        new = 0  # a pre-2019 report whose narrative says 予以公开 / 上年结转 has no template tables
     if new >= 2:
         if any(m in squashed for m in MARKERS_2021):
             return "2021"
