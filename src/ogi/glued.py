@@ -71,7 +71,8 @@ _GLUED_ROW = re.compile(
 )
 _LEGACY_GLUED_ROW = re.compile(r"[\u4e00-\u9fff]数\s*\d")
 _T3_START = ("申请人情况", "勾稽", "本年新收政府信息公开申请")
-_PROSE_AFTER = re.compile(r"(?:件|条|篇|个|项|次|家|期|人|份|场|天|日|年|月|号|岁|名|户|%)")
+_PROSE_AFTER = re.compile(r"(?:件|条|篇|个|项|次|家|期|人|份|场|天|日|年|月|号|岁|名|户|起|宗|批|%)")
+_BLOCK = re.compile(r"第?二十条第?\s*[(（]?\s*([一五六八九])\s*[)）]?\s*项")  # a table-2 block heading
 _LEGACY_HEAD_WORDS = re.compile(r"指标|单位|统计数|累计")
 _T4_HEADER = ("结果维持", "结果纠正", "尚未审结", "复议后起诉", "直接起诉")
 _LEGACY_HEADER = re.compile(r"统计指标|指标名称|计量单位|单位|统计数|(?:19|20)\d\d年度?|历年累计|累计数?|备注|项目")
@@ -79,6 +80,7 @@ _LEGACY_UNITS = ("人次", "万元", "条", "件", "个", "次", "项", "篇", "
 _STRIP_CHARS = set(" \u3000:：，,。.;；“”\"'‘’《》()（）/、|_-—")
 _COUNT_UNIT = re.compile(r"(?<![\d.])(\d{1,12}(?:\.\d{1,4})?)(?:件|条|篇|个|项|次|人次|家|期|场|万元|元)")
 
+PriorFn = Callable[[str, str, float], float]  # (column, cell text, number) → log-prior of that cell
 T3_PRIOR = {"natural_person": 0.0, "commercial": -1.5, "research": -3.0, "social_welfare": -3.0,
             "legal_service": -2.5, "other_org": -2.0, "total": 0.0}
 T4_PRIOR = {"maintain": 0.0, "correct": -1.0, "other": -1.5, "pending": -1.0, "total": 0.0}
@@ -244,13 +246,8 @@ class _Budget(Exception):
     """The split search used up its state budget."""
 
 
-PriorFn = Callable[[str, str, float], float]  # (column, cell text, number) → log-prior
-
-
 def _no_prior(col: str, text: str, value: float) -> float:
     return 0.0
-
-
 
 
 def _balance(text: str) -> float:
@@ -465,9 +462,7 @@ class _Reader:
         for hs, he, lab in heads:
             self.pieces.append(_Piece(hs, he, lab, score=0.95))
         events = sorted([(hs, he, "head", lab) for hs, he, lab in heads] + [(s, e, "run", "") for s, e in self.runs()])
-        blocks = [(m.start(), m.end(), schema.T2_BLOCK_BY_NUMERAL[m.group(1)].key) for m in schema._BLOCK.finditer(line)
-                  if m.group(1) in schema.T2_BLOCK_BY_NUMERAL]
-        section = ""
+        blocks = [(m.start(), m.end(), schema.T2_BLOCK_BY_NUMERAL[m.group(1)].key) for m in _BLOCK.finditer(line)]
         zone = ""
         block = ""
         t3_done = t4_done = False
@@ -490,7 +485,6 @@ class _Reader:
                 bi += 1
             text = line[prev_end:s]
             if kind == "head":
-                section = lab
                 if zone in ("t2", "t3") and lab in ("SEC.s4", "SEC.s5", "SEC.s6"):
                     t3_done = t3_done or zone == "t3"
                 zone = "t4" if lab == "SEC.s4" and not t4_done else ""
@@ -531,10 +525,9 @@ class _Reader:
             elif zone == "t3":
                 if self._t3_row(text, prev_end, s, run) == "carried_forward":
                     t3_done, zone = True, ""
-            elif not t4_done and (zone == "t4" or t3_done and sum(k in text for k in _T4_HEADER) >= 2):
-                if any(k in text for k in _T4_HEADER) or self.rows and self.rows[-1].table == "t3":
-                    self._t4_row(text, prev_end, s, run)
-                    t4_done, zone = True, ""
+            elif not t4_done and (zone == "t4" or t3_done) and sum(k in text for k in _T4_HEADER) >= 2:
+                self._t4_row(text, prev_end, s, run)  # its header (结果维持 … 总计) right before its cells
+                t4_done, zone = True, ""
             prev_end = e
 
     def _hdr(self, start: int, end: int) -> None:
@@ -583,10 +576,8 @@ class _Reader:
             if hit[0] - m.end() <= 2:
                 ls = m.start()
         key = hit[2][len("ROW.t3.") :]
-        if self.tpl == "2021" and key == "other":
-            key = "other"  # (六)其他处理 printed as one row (SCHEMA: t3.other)
-        elif self.tpl != "2021" and key.startswith("other."):
-            key = "other"
+        if self.tpl != "2021" and key.startswith("other."):
+            key = "other"  # 2019 has one (六)其他处理 row; a 2021 report printing it as one row keeps t3.other too
         if ("t3", key) in self.seen:
             return key  # printed again: only the first printing becomes cells (as in the decoder)
         self.seen.add(("t3", key))
