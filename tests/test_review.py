@@ -149,6 +149,7 @@ def test_review_corrections_become_record_and_annotation(client, batch: ReviewBa
     assert labels["VAL.t3.granted.commercial"] == pre[f"VAL.{moved}"]  # the same printed text, relabelled
     assert f"VAL.{moved}" not in labels and "VAL.t3.partial.total" not in labels
     assert [s.label for s in ann.spans if (s.start, s.end) == pre["SEC.s6"]] == ["SEC.s5"]  # the heading relabelled
+    assert [s.label for s in ann.spans if (s.start, s.end) == pre["SEC.s5"]] == ["SEC.s5"]  # the other s5 stays
     assert "SEC.s6" not in labels
     assert ann.meta["split"] == "train" and ann.meta["corrections"] == 4
     assert ann.text == src.doc.raw
@@ -274,3 +275,19 @@ def test_review_undo_takes_back_the_last_correction(client, batch: ReviewBatch) 
     assert batch.record(rid)["cells"][key] == before
     assert (batch.out_dir / "records.jsonl").read_text(encoding="utf-8") == ""  # nothing reviewed any more
     assert client.post(undo, headers={"Host": HOST, "X-OGI-Token": TOKEN}).status_code == 400
+
+
+def test_review_annotation_follows_the_record_where_it_read_a_value(batch: ReviewBatch) -> None:
+    rid = _rid(batch, "003")
+    entry = batch.get(rid)
+    src = batch.source(rid)
+    assert src is not None
+    a, b = "t3.granted.natural_person", "t3.granted.commercial"
+    cells = entry.record["cells"]
+    # a record from another model that read these two values the other way round
+    cells[a]["span"], cells[b]["span"] = cells[b]["span"], cells[a]["span"]
+    cells[a]["value"], cells[b]["value"] = cells[b]["value"], cells[a]["value"]
+    batch.add_correction(rid, {"action": "blank", "key": "t3.partial.total"})
+    spans = {s.label: (s.start, s.end) for s in batch.annotation(rid).spans}
+    assert spans[f"VAL.{a}"] == tuple(cells[a]["span"]) and spans[f"VAL.{b}"] == tuple(cells[b]["span"])
+    assert validate(batch.out_dir / "annotations.jsonl") == []

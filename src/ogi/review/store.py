@@ -501,41 +501,57 @@ def _recheck(rec: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def apply_to_spans(src: Source, record: dict[str, Any], corrections: list[dict[str, Any]]) -> list[tuple[int, int, str]]:
-    """The pre-filled annotation spans (over ``doc.raw``) with the corrections applied.
+    """The annotation spans of a reviewed report (over ``doc.raw``): the pre-filled spans, every value
+    where the record read it, then the corrections.
 
-    edit: the new value is looked up in the source near the old span (same line first) and labelled there;
-    a value not printed near the cell drops the old span (the corrected record keeps the value). move:
-    the span is relabelled. blank: the span goes. section: the heading's span is relabelled or dropped.
+    A record cell with a ``span`` whose text is its value is labelled there (the record may come from
+    another model than the one that pre-fills). edit: the new value is looked up in the source near the
+    old span (same line first) and labelled there; a value not printed near the cell drops the old span
+    (the corrected record keeps the value). move: the span is relabelled. blank: the span goes. section:
+    the heading's span is relabelled or dropped.
     """
     raw = src.doc.raw
     spans = {(s, e): lab for s, e, lab in src.spans}
-    by_label = {lab: (s, e) for (s, e), lab in spans.items()}
+    where = {lab: pos for pos, lab in spans.items() if lab.startswith("VAL.")}  # a value label is unique
     sec_lines = [int(s.get("line") or 0) for s in record.get("sections") or []]
 
+    def drop_at(pos: tuple[int, int]) -> None:
+        lab = spans.pop(pos, None)
+        if lab is not None and where.get(lab) == pos:
+            del where[lab]
+
     def drop(label: str) -> tuple[int, int] | None:
-        pos = by_label.pop(label, None)
+        pos = where.get(label)
         if pos is not None:
-            spans.pop(pos, None)
+            drop_at(pos)
         return pos
 
     def put(pos: tuple[int, int], label: str) -> None:
-        drop(label)
-        for other in [p for p in spans if p[0] < pos[1] and pos[0] < p[1]]:  # never overlap
-            by_label.pop(spans.pop(other), None)
+        if label.startswith("VAL."):
+            drop(label)
+        for other in [p for p in spans if p[0] < pos[1] and pos[0] < p[1]]:  # spans never overlap
+            drop_at(other)
         spans[pos] = label
-        by_label[label] = pos
+        if label.startswith("VAL."):
+            where[label] = pos
+
+    for key, cell in (record.get("cells") or {}).items():
+        sp = cell.get("span")
+        if not (isinstance(sp, (list, tuple)) and len(sp) == 2):
+            continue
+        s, e = int(sp[0]), int(sp[1])
+        if 0 <= s < e <= len(raw) and _norm(raw[s:e]) == _norm(str(cell.get("value", ""))) and spans.get((s, e)) != f"VAL.{key}":
+            put((s, e), f"VAL.{key}")
 
     for c in corrections:
         a = c["action"]
         if a == "section":
             line = sec_lines[c["index"]] if c["index"] < len(sec_lines) else 0
-            cands = [(p, lab) for p, lab in spans.items() if lab.startswith("SEC.") and _line_of(raw, p[0]) == line]
+            cands = sorted(p for p, lab in spans.items() if lab.startswith("SEC.") and _line_of(raw, p[0]) == line)
             if cands:
-                pos, lab = cands[0]
-                by_label.pop(lab, None)
-                spans.pop(pos)
+                drop_at(cands[0])
                 if c["to"]:
-                    put(pos, f"SEC.{c['to']}")
+                    put(cands[0], f"SEC.{c['to']}")
             continue
         label = f"VAL.{c['key']}"
         if a == "blank":
