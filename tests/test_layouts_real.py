@@ -14,9 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from ogi.data import Segment, Tag
+from ogi.decode import RowGroup
 from ogi.pipeline import tag_path
 from ogi.schema import T3_COL_KEYS
 from ogi.taggers import load_tagger
+from ogi.taggers.base import Tagger
 
 MODELS = ("default", "rules")
 
@@ -54,12 +57,36 @@ T3 = [
     ("四、结转下年度继续办理", "3 0 0 0 0 0 3"),
 ]
 T3_KEYS = [
-    "new_received", "carried_over", "", "granted", "partial", "", "denied.state_secret", "denied.law_prohibited",
-    "denied.three_safety", "denied.third_party", "denied.internal_affairs", "denied.process_info",
-    "denied.enforcement_file", "denied.admin_query", "", "unavailable.not_held", "unavailable.needs_creation",
-    "unavailable.unclear", "", "not_processed.petition", "not_processed.repeat", "not_processed.publication",
-    "not_processed.massive_repeat", "not_processed.confirm_info", "", "other.overdue_correction",
-    "other.overdue_fee", "other.other", "total_processed", "carried_forward",
+    "new_received",
+    "carried_over",
+    "",
+    "granted",
+    "partial",
+    "",
+    "denied.state_secret",
+    "denied.law_prohibited",
+    "denied.three_safety",
+    "denied.third_party",
+    "denied.internal_affairs",
+    "denied.process_info",
+    "denied.enforcement_file",
+    "denied.admin_query",
+    "",
+    "unavailable.not_held",
+    "unavailable.needs_creation",
+    "unavailable.unclear",
+    "",
+    "not_processed.petition",
+    "not_processed.repeat",
+    "not_processed.publication",
+    "not_processed.massive_repeat",
+    "not_processed.confirm_info",
+    "",
+    "other.overdue_correction",
+    "other.overdue_fee",
+    "other.other",
+    "total_processed",
+    "carried_forward",
 ]
 
 
@@ -91,9 +118,13 @@ def cell_per_line_2021() -> str:
         "本年废止件数",
         "现行有效件数",
         "规章",
-        "0", "0", "0",
+        "0",
+        "0",
+        "0",
         "行政规范性文件",
-        "5", "2", "38",
+        "5",
+        "2",
+        "38",
         "第二十条第",
         "（",
         "五",
@@ -102,7 +133,8 @@ def cell_per_line_2021() -> str:
         "信息内容",
         "本年处理决定数量",
         "行政许可",
-        "1", "208",  # 1208 split over two lines: one column, two numbers
+        "1",
+        "208",  # 1208 split over two lines: one column, two numbers
         "第二十条第",
         "（",
         "六",
@@ -136,9 +168,14 @@ def cell_per_line_2021() -> str:
         "其他",
     ]
     wrapped = {  # row labels a narrow Word column wrapped over two or three lines
-        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）": ["（二）部分公开（区分处理的，只", "计这一情形，不计其他情形）"],
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）": [
+            "（二）部分公开（区分处理的，只",
+            "计这一情形，不计其他情形）",
+        ],
         "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请": [
-            "1.申请人无正当理由逾", "期不补正、行政机关不再处理其政府信", "息公开申请",
+            "1.申请人无正当理由逾",
+            "期不补正、行政机关不再处理其政府信",
+            "息公开申请",
         ],
         "5.属于三类内部事务信息": ["5.属于三类内部事务信", "息"],
         "（一）予以公开": list("（一）予以公开"),  # one character per line
@@ -155,12 +192,38 @@ def cell_per_line_2021() -> str:
         "四、政府信息公开行政复议、行政诉讼情况",
         "行政复议",
         "行政诉讼",
-        "结果维持", "结果纠正", "其他结果", "尚未审结", "总计",
+        "结果维持",
+        "结果纠正",
+        "其他结果",
+        "尚未审结",
+        "总计",
         "未经复议直接起诉",
         "复议后起诉",
-        "结果维持", "结果纠正", "其他结果", "尚未审结", "总计",
-        "结果维持", "结果纠正", "其他结果", "尚未审结", "总计",
-        "2", "1", "0", "0", "3", "1", "0", "0", "0", "1", "0", "0", "0", "0", "0",
+        "结果维持",
+        "结果纠正",
+        "其他结果",
+        "尚未审结",
+        "总计",
+        "结果维持",
+        "结果纠正",
+        "其他结果",
+        "尚未审结",
+        "总计",
+        "2",
+        "1",
+        "0",
+        "0",
+        "3",
+        "1",
+        "0",
+        "0",
+        "0",
+        "1",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
         "五、存在的主要问题及改进情况",
         "一是公开内容还不够全面，二是解读形式较为单一。下一步，本局将加强培训，提升公开质量。",
         "六、其他需要报告的事项",
@@ -212,7 +275,7 @@ def assert_cells(rec: dict, expected: dict[str, str]) -> None:
 
 
 @pytest.fixture(scope="module", params=MODELS)
-def tagger(request: pytest.FixtureRequest):  # noqa: ANN201 - a Tagger
+def tagger(request: pytest.FixtureRequest) -> Tagger:
     return load_tagger(request.param)
 
 
@@ -222,7 +285,7 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
     return p
 
 
-def test_layouts_cell_per_line_sections_and_cells(tmp_path: Path, tagger) -> None:  # noqa: ANN001
+def test_layouts_cell_per_line_sections_and_cells(tmp_path: Path, tagger: Tagger) -> None:
     rec = tag_path(_write(tmp_path, "cpl.txt", cell_per_line_2021()), tagger)
     assert rec["status"] == "success", rec["errors"]
     assert rec["template"] == "2021"
@@ -231,7 +294,7 @@ def test_layouts_cell_per_line_sections_and_cells(tmp_path: Path, tagger) -> Non
     assert_cells(rec, expected_2021())
 
 
-def test_layouts_cell_per_line_split_number_by_arithmetic(tmp_path: Path, tagger) -> None:  # noqa: ANN001
+def test_layouts_cell_per_line_split_number_by_arithmetic(tmp_path: Path, tagger: Tagger) -> None:
     rec = tag_path(_write(tmp_path, "cpl.txt", cell_per_line_2021()), tagger)
     cells = rec["cells"]
     assert cells["t3.new_received.natural_person"]["value"] == "162"
@@ -239,7 +302,7 @@ def test_layouts_cell_per_line_split_number_by_arithmetic(tmp_path: Path, tagger
     assert cells["t2.art20_5.licensing.decisions"]["value"] == "1208"
 
 
-def test_layouts_cell_per_line_collapsed_value_run_is_doubled(tmp_path: Path, tagger) -> None:  # noqa: ANN001
+def test_layouts_cell_per_line_collapsed_value_run_is_doubled(tmp_path: Path, tagger: Tagger) -> None:
     rec = tag_path(_write(tmp_path, "cpl.txt", cell_per_line_2021()), tagger)
     row = {k: c for k, c in rec["cells"].items() if k.startswith("t3.unavailable.needs_creation.")}
     # one printed "3" that no column alone makes add up: 自然人 3 = 总计 3
@@ -248,7 +311,7 @@ def test_layouts_cell_per_line_collapsed_value_run_is_doubled(tmp_path: Path, ta
     assert row["t3.unavailable.needs_creation.total"]["value"] == "3"
 
 
-def test_layouts_cell_per_line_collapsed_zero_run_is_ambiguous(tmp_path: Path, tagger) -> None:  # noqa: ANN001
+def test_layouts_cell_per_line_collapsed_zero_run_is_ambiguous(tmp_path: Path, tagger: Tagger) -> None:
     rec = tag_path(_write(tmp_path, "cpl.txt", cell_per_line_2021()), tagger)
     cells = rec["cells"]
     # "规章 0 0 0" printed as one "0": one zero, its column undecidable
@@ -273,26 +336,68 @@ def cell_per_line_2019() -> str:
         "一",
         "）",
         "项",
-        "信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量",
-        "规章", "0", "0", "0",
-        "规范性文件", "4", "3", "41",
+        "信息内容",
+        "本年新制作数量",
+        "本年新公开数量",
+        "对外公开总数量",
+        "规章",
+        "0",
+        "0",
+        "0",
+        "规范性文件",
+        "4",
+        "3",
+        "41",
         "第二十条第（五）项",
-        "信息内容", "上一年项目数量", "本年增/减", "处理决定数量",
-        "行政许可", "26", "+1", "1530",
-        "其他对外管理服务事项", "12", "−1", "40",
+        "信息内容",
+        "上一年项目数量",
+        "本年增/减",
+        "处理决定数量",
+        "行政许可",
+        "26",
+        "+1",
+        "1530",
+        "其他对外管理服务事项",
+        "12",
+        "−1",
+        "40",
         "第二十条第（六）项",
-        "信息内容", "上一年项目数量", "本年增/减", "处理决定数量",
-        "行政处罚", "8", "+2", "95",
-        "行政强制", "5", "0", "17",
+        "信息内容",
+        "上一年项目数量",
+        "本年增/减",
+        "处理决定数量",
+        "行政处罚",
+        "8",
+        "+2",
+        "95",
+        "行政强制",
+        "5",
+        "0",
+        "17",
         "第二十条第（八）项",
-        "信息内容", "上一年项目数量", "本年增/减",
-        "行政事业性收费", "6", "−1",
+        "信息内容",
+        "上一年项目数量",
+        "本年增/减",
+        "行政事业性收费",
+        "6",
+        "−1",
         "第二十条第（九）项",
-        "信息内容", "采购项目数量", "采购总金额",
-        "政府集中采购", "14", "251000元",
+        "信息内容",
+        "采购项目数量",
+        "采购总金额",
+        "政府集中采购",
+        "14",
+        "251000元",
         "三、收到和处理政府信息公开申请情况",
-        "申请人情况", "自然人", "法人或其他组织", "总计",
-        "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他",
+        "申请人情况",
+        "自然人",
+        "法人或其他组织",
+        "总计",
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
     ]
     rows = [r for r in T3 if "逾期" not in r[0] and r[0] != "3.其他"]  # 2019: no sub-rows under （六）
     for label, values in rows:
@@ -302,22 +407,52 @@ def cell_per_line_2019() -> str:
         lines += values.split()
     lines += [
         "四、政府信息公开行政复议、行政诉讼情况",
-        "行政复议", "行政诉讼",
-        "结果维持", "结果纠正", "其他结果", "尚未审结", "总计",
-        "未经复议直接起诉", "复议后起诉",
-        "结果维持", "结果纠正", "其他结果", "尚未审结", "总计",
-        "结果维持", "结果纠正", "其他结果", "尚未审结", "总计",
-        "1", "0", "0", "1", "2", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0",
+        "行政复议",
+        "行政诉讼",
+        "结果维持",
+        "结果纠正",
+        "其他结果",
+        "尚未审结",
+        "总计",
+        "未经复议直接起诉",
+        "复议后起诉",
+        "结果维持",
+        "结果纠正",
+        "其他结果",
+        "尚未审结",
+        "总计",
+        "结果维持",
+        "结果纠正",
+        "其他结果",
+        "尚未审结",
+        "总计",
+        "1",
+        "0",
+        "0",
+        "1",
+        "2",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
         "五、存在的主要问题及改进情况",
         "公开栏目更新不够及时。下一步将加强日常维护。",
         "六、其他需要报告的事项",
         "无。",
-        "翻译", "搜索", "复制",
+        "翻译",
+        "搜索",
+        "复制",
     ]
     return "\r\n".join(_collapse(lines)) + "\r\n"
 
 
-def test_layouts_cell_per_line_2019_signed_changes_and_amount(tmp_path: Path, tagger) -> None:  # noqa: ANN001
+def test_layouts_cell_per_line_2019_signed_changes_and_amount(tmp_path: Path, tagger: Tagger) -> None:
     rec = tag_path(_write(tmp_path, "cpl2019.txt", cell_per_line_2019()), tagger)
     assert rec["status"] == "success", rec["errors"]
     assert rec["template"] == "2019"
@@ -400,7 +535,7 @@ def legacy_pipe_rows() -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_layouts_legacy_cell_per_line_year_column_only(tmp_path: Path, tagger) -> None:  # noqa: ANN001
+def test_layouts_legacy_cell_per_line_year_column_only(tmp_path: Path, tagger: Tagger) -> None:
     rec = tag_path(_write(tmp_path, "legacy.txt", legacy_cell_per_line()), tagger)
     assert rec["status"] == "success", rec["errors"]
     assert rec["template"] == "legacy"
@@ -410,7 +545,7 @@ def test_layouts_legacy_cell_per_line_year_column_only(tmp_path: Path, tagger) -
     assert got == {**LEGACY_EXPECTED, "legacy.三、行政复议数量": "0"}
 
 
-def test_layouts_legacy_pipe_rows_skip_cumulative(tmp_path: Path, tagger) -> None:  # noqa: ANN001
+def test_layouts_legacy_pipe_rows_skip_cumulative(tmp_path: Path, tagger: Tagger) -> None:
     rec = tag_path(_write(tmp_path, "legacy.txt", legacy_pipe_rows()), tagger)
     assert rec["status"] == "success", rec["errors"]
     assert rec["template"] == "legacy"
@@ -481,7 +616,7 @@ def renumbered_report() -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_layouts_sections_renumbered_after_narrative(tmp_path: Path, tagger) -> None:  # noqa: ANN001
+def test_layouts_sections_renumbered_after_narrative(tmp_path: Path, tagger: Tagger) -> None:
     rec = tag_path(_write(tmp_path, "renumbered.txt", renumbered_report()), tagger)
     assert rec["status"] == "success", rec["errors"]
     got = [(s["key"], s["title"]) for s in rec["sections"]]
@@ -505,7 +640,7 @@ def test_layouts_sections_renumbered_after_narrative(tmp_path: Path, tagger) -> 
 
 def sections_only_report() -> str:
     """A legacy report with numbered sections and no table at all (its prose full of numbers)."""
-    return "\n".join([
+    lines = [
         "北岭县统计局2014年政府信息公开工作年度报告",
         "本报告所列数据的统计期限自2014年1月1日起至2014年12月31日止。",
         "一、概述",
@@ -521,10 +656,11 @@ def sections_only_report() -> str:
         "全年行政复议0件，行政诉讼0件。",
         "五、存在的问题及改进措施",
         "公开内容仍需丰富。",
-    ]) + "\n"
+    ]
+    return "\n".join(lines) + "\n"
 
 
-def test_layouts_sections_and_no_table_is_success(tmp_path: Path, tagger) -> None:  # noqa: ANN001
+def test_layouts_sections_and_no_table_is_success(tmp_path: Path, tagger: Tagger) -> None:
     rec = tag_path(_write(tmp_path, "notable.txt", sections_only_report()), tagger)
     assert rec["status"] == "success", rec["errors"]
     assert rec["template"] == "legacy"
@@ -533,7 +669,7 @@ def test_layouts_sections_and_no_table_is_success(tmp_path: Path, tagger) -> Non
     assert rec["sections"][3]["title"] == "四、行政复议和行政诉讼情况"
 
 
-def test_layouts_sections_and_no_table_on_one_line(tmp_path: Path, tagger) -> None:  # noqa: ANN001
+def test_layouts_sections_and_no_table_on_one_line(tmp_path: Path, tagger: Tagger) -> None:
     # a body whose newlines were lost
     body = " ".join(sections_only_report().splitlines()[1:]) + " " + "下一步，本局将继续做好政府信息公开工作。" * 12
     text = sections_only_report().splitlines()[0] + "\n" + body + "\n"
@@ -543,7 +679,7 @@ def test_layouts_sections_and_no_table_on_one_line(tmp_path: Path, tagger) -> No
     assert [s["key"] for s in rec["sections"]] == [f"legacy.{i}" for i in range(1, 6)]
 
 
-def test_layouts_legacy_table_headed_only_by_its_columns(tmp_path: Path, tagger) -> None:  # noqa: ANN001
+def test_layouts_legacy_table_headed_only_by_its_columns(tmp_path: Path, tagger: Tagger) -> None:
     """No "统计表" title: the table starts at "附表" and a header "指标 / 计量单位 / …"; "其中" split off."""
     text = legacy_cell_per_line().replace("附件：政府信息公开情况统计表", "附表").replace("指标名称", "指标")
     text = text.replace("其中：主动公开规范性文件数", "其中\r\n：主动公开规范性文\r\n件数")
@@ -551,3 +687,52 @@ def test_layouts_legacy_table_headed_only_by_its_columns(tmp_path: Path, tagger)
     assert rec["status"] == "success", rec["errors"]
     got = {k: c["value"] for k, c in rec["cells"].items()}
     assert got == {**LEGACY_EXPECTED, "legacy.三、行政复议数量": "0"}
+
+
+def _group(table: str, texts: list[str], first_line: int = 10) -> RowGroup:
+    """A decoder row of bare values, one per consecutive line (a cell-per-line rendering)."""
+    g = RowGroup(table, "" if table == "t4" else "granted")
+    for i, t in enumerate(texts):
+        g.values.append(
+            (Segment(t, i * 10, i * 10 + len(t), first_line + i, "num"), Tag(f"VAL.{table}.x", 0.9, "rules"))
+        )
+    return g
+
+
+def test_splitnum_table4_wrapped_number_rejoined_by_group_totals() -> None:
+    from ogi.splitnum import merge_split_numbers
+
+    # 行政复议 12 3 0 0 15 | 直接起诉 1 0 0 0 1 | 复议后起诉 0 0 0 0 0, with 15 wrapped as "1" / "5"
+    g = _group("t4", ["12", "3", "0", "0", "1", "5", "1", "0", "0", "0", "1", "0", "0", "0", "0", "0"])
+    assert merge_split_numbers(g, 15)
+    assert [s.text for s, _ in g.values] == [
+        "12",
+        "3",
+        "0",
+        "0",
+        "15",
+        "1",
+        "0",
+        "0",
+        "0",
+        "1",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
+    ]
+
+
+def test_splitnum_table3_join_only_when_the_row_needs_it() -> None:
+    from ogi.splitnum import merge_split_numbers
+
+    g = _group("t3", ["1", "62", "3", "0", "1", "0", "166"])  # 162 3 0 1 0 166 after a zero run collapsed
+    assert merge_split_numbers(g, 7)
+    assert [s.text for s, _ in g.values] == ["162", "3", "0", "1", "0", "166"]
+    ok = _group("t3", ["16", "2", "18"])  # adds up as printed: 16 + 2 = 18, nothing to join
+    assert not merge_split_numbers(ok, 7)
+    spaced = _group("t3", ["1", "62", "163"])
+    spaced.values[1][0].line += 1  # a blank line between the pieces: two cells, not a wrapped number
+    assert not merge_split_numbers(spaced, 7)
+    assert [s.text for s, _ in spaced.values] == ["1", "62", "163"]

@@ -231,14 +231,14 @@ def split_label_lines(lines: list[str], li: int, legacy_table: bool = False) -> 
         pieces = "".join(lines[li + j].strip() for j in range(run + 1))
         if run >= 2 and re.search(r"[()（）、.．:]", pieces):
             return run
-    if "二十条" in first and not _BLOCK_MATCH(first):
+    if "二十条" in first and not _block_match(first):
         acc = first
         for k in range(li + 1, min(li + 6, len(lines))):
             t = usable(k)
             if not t or len(t) > 3:
                 return 0
             acc += t
-            if _BLOCK_MATCH(acc):
+            if _block_match(acc):
                 return k - li
             if not _BLOCK_PREFIX.search(acc):
                 return 0
@@ -289,7 +289,7 @@ def split_label_lines(lines: list[str], li: int, legacy_table: bool = False) -> 
     return best_k
 
 
-def _BLOCK_MATCH(text: str) -> bool:  # noqa: N802 - reads as the regex it wraps
+def _block_match(text: str) -> bool:
     from ogi import schema
 
     return bool(schema.match_block(text))

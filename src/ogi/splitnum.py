@@ -51,7 +51,9 @@ def _join(values: list[tuple[Segment, Tag]], at: tuple[int, ...]) -> list[tuple[
         seg, tag = values[i]
         if i in skip:
             nxt = values[i + 1][0]
-            seg = Segment(seg.text + nxt.text, seg.start, nxt.end, seg.line, "num", sep="line", blank_before=seg.blank_before)
+            seg = Segment(
+                seg.text + nxt.text, seg.start, nxt.end, seg.line, "num", sep="line", blank_before=seg.blank_before
+            )
             i += 1
         out.append((seg, tag))
         i += 1
@@ -68,7 +70,10 @@ def _identity_holds(table: str, numbers: list[int], ncols: int) -> bool | None:
         # total is the last column; the others are some of the six applicant columns
         for combo in itertools.combinations(range(ncols), k):
             assign = dict(zip(combo, numbers, strict=True))
-            if sum(v for c, v in assign.items() if c != ncols - 1) == assign.get(ncols - 1, 0) and (ncols - 1) in assign:
+            if (
+                sum(v for c, v in assign.items() if c != ncols - 1) == assign.get(ncols - 1, 0)
+                and (ncols - 1) in assign
+            ):
                 return True
         return False
     if table == "t4":

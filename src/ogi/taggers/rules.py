@@ -158,7 +158,7 @@ class RuleTagger(Tagger):
                 return None
             st.sec_offset = n - k
         # a table-3 row that happens to share words with a section title stays a row
-        lab, sc = schema.match_label(title, "ROW.t3")
+        _, sc = schema.match_label(title, "ROW.t3")
         if sc >= 0.9:
             return None
         st.section, st.table, st.block, st.row = k, "", "", ""
