@@ -188,8 +188,8 @@ def cell_per_line_2021() -> str:
         if label.startswith("2.没有现成信息"):
             vals = ["3", "3"]  # blank cells left out: 自然人 3 and 总计 3, then printed once by the collapse
         lines += vals
+    lines[-1] += "四、政府信息公开行政复议、行政诉讼情况"  # the heading glued to the last cell of table 3
     lines += [
-        "四、政府信息公开行政复议、行政诉讼情况",
         "行政复议",
         "行政诉讼",
         "结果维持",
