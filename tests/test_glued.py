@@ -295,3 +295,26 @@ def test_glued_megabyte_line_finishes_in_seconds(tmp_path: Path, rules) -> None:
     elapsed = time.perf_counter() - t0
     assert rec["cells"]["t3.granted.commercial"]["value"] == "10"
     assert elapsed < 20, elapsed
+
+
+def test_glued_spaced_legacy_table_with_group_rows_and_short_sections(tmp_path: Path, rules) -> None:
+    body = (
+        "一、概述 2015年本乡公开信息。二、主动公开情况 通过网站公开。三、依申请公开情况 无。四、收费及减免情况 无。"
+        "五、附表 统计指标 单位 统计数 一、主动公开情况 —— —— (一)主动公开政府信息数 条 86 其中:主动公开规范性文件数 条 3 "
+        "(二)通过不同渠道和方式公开政府信息的情况 —— —— 1.政府公报公开政府信息数 条 0 2.政府网站公开政府信息数 条 86 "
+        "二、依申请公开情况 —— —— (一)收到申请数 件 4 1.当面申请数 件 1 2.网上申请数 件 3 三、行政复议数量 件 0 "
+        "单位负责人:某某 填报日期:2016年1月"
+    )
+    rec = _tag(tmp_path, "标题: 东岭乡人民政府2015年政府信息公开工作年度报告\n" + body + "\n", rules)
+    assert [s["title"] for s in rec["sections"]] == ["一、概述", "二、主动公开情况", "三、依申请公开情况", "四、收费及减免情况", "五、附表"]
+    got = {k: c["value"] for k, c in rec["cells"].items()}
+    assert got == {
+        "legacy.(一)主动公开政府信息数": "86",
+        "legacy.其中:主动公开规范性文件数": "3",
+        "legacy.1.政府公报公开政府信息数": "0",
+        "legacy.2.政府网站公开政府信息数": "86",
+        "legacy.(一)收到申请数": "4",
+        "legacy.1.当面申请数": "1",
+        "legacy.2.网上申请数": "3",
+        "legacy.三、行政复议数量": "0",
+    }

@@ -67,11 +67,12 @@ _TITLE_STOP = re.compile(r"[\d\s。,;:!?(]|申请人情况|本列数据|第二�
 _TITLE_END_WORDS = re.compile(r"情况|事项|措施|概述|统计表|问题|说明")
 _GLUED_ROW = re.compile(
     r"(?:申请数量|予以公开|部分公开|国家秘密|不掌握相关政府信息|重复申请|总计|继续办理|规章|行政许可|行政处罚|行政强制|事业性收费"
-    r"|[\u4e00-\u9fff](?:条|件|个|人次|项))\s*\d"
+    r"|[\u4e00-\u9fff]\s*(?:条|件|个|人次|项))\s*\d"
 )
 _LEGACY_GLUED_ROW = re.compile(r"[\u4e00-\u9fff]数\s*\d")
 _T3_START = ("申请人情况", "勾稽", "本年新收政府信息公开申请")
 _PROSE_AFTER = re.compile(r"(?:件|条|篇|个|项|次|家|期|人|份|场|天|日|年|月|号|岁|名|户|起|宗|批|%)")
+_TOC_GAP = re.compile(r"[\s;；,，、.。]{0,3}")  # between two items of a list of contents
 _BLOCK = re.compile(r"第?二十条第?\s*[(（]?\s*([一五六八九])\s*[)）]?\s*项")  # a table-2 block heading
 _LEGACY_HEAD_WORDS = re.compile(r"指标|单位|统计数|累计")
 _T4_HEADER = ("结果维持", "结果纠正", "尚未审结", "复议后起诉", "直接起诉")
@@ -92,7 +93,7 @@ def looks_glued(line: str) -> bool:
         return False
     hits = 0
     rows = _GLUED_ROW.finditer(line)
-    if "统计表" in line:  # a legacy table whose rows have no unit column: "…公开数2122…"
+    if "统计表" in line or "统计指标" in line or "指标名称" in line:  # legacy rows with no unit: "…公开数2122…"
         rows = itertools.chain(rows, _LEGACY_GLUED_ROW.finditer(line))
     for _ in rows:
         hits += 1
@@ -398,11 +399,11 @@ class _Reader:
                     continue
                 label = f"SEC.{key}"
             cands.append((n, m.start(), end, label, title))
-        toc: set[int] = set()
+        toc: set[int] = set()  # "一、总体情况;二、主动公开…;三、…": three or more titles, only punctuation between
         i = 0
         while i < len(cands):
             j = i
-            while j + 1 < len(cands) and cands[j + 1][0] == cands[j][0] + 1 and cands[j + 1][1] - cands[j][2] <= 8:
+            while j + 1 < len(cands) and cands[j + 1][0] == cands[j][0] + 1 and _TOC_GAP.fullmatch(line, cands[j][2], cands[j + 1][1]):
                 j += 1
             if j - i >= 2:
                 toc.update(range(i, j + 1))
@@ -500,7 +501,7 @@ class _Reader:
                 legacy_done = legacy_done or zone == "legacy"
                 zone = ""
             if self.template == "legacy":
-                if zone != "legacy" and not legacy_done and "统计表" in text and _LEGACY_HEAD_WORDS.search(text[text.rfind("统计表") : text.rfind("统计表") + 40]):
+                if zone != "legacy" and not legacy_done and self._legacy_table_starts(text):
                     zone, legacy_cols, first = "legacy", None, True
                 if zone == "legacy":
                     if legacy_cols is None:
@@ -589,8 +590,16 @@ class _Reader:
         self._hdr(base, base + len(text))
         self.rows.append(_Row("t4", "", schema.T4_CELL_COLS, rs, run, None))
 
+    @staticmethod
+    def _legacy_table_starts(text: str) -> bool:
+        """The text before a run opens a 统计表: 统计表 followed by header words, or 统计指标 / 指标名称."""
+        if "统计指标" in text or "指标名称" in text:
+            return True
+        i = text.rfind("统计表")
+        return i >= 0 and bool(_LEGACY_HEAD_WORDS.search(text, i, i + 40))
+
     def _legacy_header(self, text: str) -> tuple[tuple[int, int], bool]:
-        head = text[text.find("统计表") + 3 :] if "统计表" in text else text
+        head = text[text.rfind("统计表") + 3 :] if "统计表" in text else text
         value_cols: list[str] = []
         for m in _LEGACY_HEADER.finditer(head):
             w = m.group()
@@ -604,11 +613,13 @@ class _Reader:
 
     def _legacy_row(self, text: str, base: int, rs: int, run: str, cols: tuple[int, int], unit: bool, first: bool) -> bool:
         label_start = text.rfind("统计表") + 3 if "统计表" in text else 0
-        while first:  # the first row's text begins with the header: 指标名称 计量单位 2017年度 历年累计
-            m = _LEGACY_HEADER.match(text, _skip_spaces(text, label_start))
-            if not m:
-                break
-            label_start = m.end()
+        if first:  # the first row's text holds the header: 指标名称 计量单位 2017年度 历年累计
+            label_start = max(label_start, text.rfind("统计指标"), text.rfind("指标名称"))
+            while True:
+                m = _LEGACY_HEADER.match(text, _skip_spaces(text, label_start))
+                if not m:
+                    break
+                label_start = m.end()
         body = text[label_start:].rstrip()
         unit_text = ""
         if unit:
