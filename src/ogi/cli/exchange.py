@@ -25,7 +25,8 @@ def export_command(
         sheet.command(records=src, out=out, headers=headers)
         return
     if kind not in TOOLS:
-        typer.echo(f"error: --to must be one of {', '.join(TOOLS)}, csv, xlsx (got {to!r})", err=True)
+        why = f"--to {to!r} is not one of" if to else f"--out {out}: give a .csv, .xlsx or .spacy file, or --to"
+        typer.echo(f"error: {why} {', '.join(TOOLS)}, csv, xlsx", err=True)
         raise typer.Exit(2)
     from ogi.annotations import export_doccano, export_label_studio, read_annotations
 

@@ -17,7 +17,6 @@ from ogi.cli import annotate as annotate_cmd
 from ogi.cli import check as check_cmd
 from ogi.cli import eval as eval_cmd
 from ogi.cli import exchange as exchange_cmd
-from ogi.cli import export as export_cmd
 from ogi.cli import review as review_cmd
 from ogi.cli import synth as synth_cmd
 from ogi.cli import tag as tag_cmd
@@ -74,7 +73,7 @@ app.command("validate")(validate_cmd.command)
 app.command("synth")(synth_cmd.command)
 app.command("review")(review_cmd.command)
 app.command("import")(exchange_cmd.import_command)
-app.command("export")(exchange_cmd.export_command)  # .csv/.xlsx go on to export_cmd.command
+app.command("export")(exchange_cmd.export_command)  # .csv/.xlsx go on to ogi.cli.export.command
 
 
 def _version(value: bool) -> None:
