@@ -470,7 +470,10 @@ def segment(doc: Document) -> Document:
         elif _HEADING_LINE.match(stripped) and len(stripped) <= 40 and not _TRAILING_NUMS.search(stripped):
             cells = [(stripped, body_start, body_start + len(stripped), 0)]
         elif _is_prose(stripped) or _FOOTER_RE.match(stripped):
-            heads = inline_headings(stripped) if len(stripped) >= INLINE_MIN_LINE else []
+            # only a line that is most of the document: a whole body whose newlines were lost, not a
+            # long paragraph of a lined report listing "一、…。二、…" inline
+            body_line = len(stripped) >= max(INLINE_MIN_LINE, len(text) // 2)
+            heads = inline_headings(stripped) if body_line else []
             if heads:
                 # running text with its headings inline (a page whose newlines were lost): each
                 # heading becomes a segment of its own, the text between them prose
