@@ -235,7 +235,7 @@ def split_label_lines(lines: list[str], li: int, legacy_table: bool = False) -> 
         acc = first
         for k in range(li + 1, min(li + 6, len(lines))):
             t = usable(k)
-            if not t or len(t) > 3:
+            if not t or len(t) > 6:
                 return 0
             acc += t
             if _block_match(acc):
