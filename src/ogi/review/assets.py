@@ -64,6 +64,11 @@ td.cell.selected { outline: 3px solid #0b5cad; outline-offset: -3px; }
 #page-link[hidden], #displacy[hidden] { display: none; }
 #displacy { font-size: .8em; }
 table.sections td, table.sections th { border-bottom: 1px solid #e3e6ea; padding: .15rem .4rem; text-align: left; font-size: 13px; }
+@media (max-width: 900px) {
+  table.index .checks, table.index td .muted { display: none; }  /* counts stay; names are on the report page */
+  table.index th, table.index td { padding: .3rem .3rem; }
+  table.index td:first-child { max-width: 10rem; word-break: break-all; }
+}
 @media (max-width: 1000px) {
   main.split { grid-template-columns: 1fr; height: auto; }
   #source-pane { max-height: 45vh; border-right: 0; border-bottom: 1px solid #d9dde3; }
