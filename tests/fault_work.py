@@ -32,3 +32,20 @@ def misbehave(path: str) -> dict[str, Any]:
         blocks = [bytearray(64 * 1024 * 1024) for _ in range(64)]  # 4 GB, past any test limit
         del blocks
     return _work(path)
+
+
+def echo(item: str) -> str:
+    """Return the item (a task for the bare pool)."""
+    return item
+
+
+def die_once_init(marker: str) -> None:
+    """Initializer that is SIGKILLed the first time (as ``kill -9`` of a starting worker would)."""
+    if not os.path.exists(marker):
+        Path(marker).write_text("x", encoding="utf-8")
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def always_die_init() -> None:
+    """Initializer that always crashes (a corrupt model segfaulting its C library)."""
+    os.kill(os.getpid(), signal.SIGSEGV)

@@ -271,3 +271,24 @@ def test_batch_names_every_file_it_does_not_read(tmp_path: Path, monkeypatch: py
     assert "gone.txt: broken symbolic link" in out
     assert "locked: unreadable folder (Permission denied)" in out
     assert len(_records(tmp_path / "o.jsonl")) == 1
+
+
+# --------------------------------------------------------------------------------------- the pool itself
+
+
+def test_workpool_worker_killed_while_starting_is_replaced(tmp_path: Path) -> None:
+    """A kill -9 of a starting worker is not the model's fault: another is started, the run goes on."""
+    from ogi.workpool import WorkerPool
+
+    with WorkerPool(1, fault_work.echo, fault_work.die_once_init, (str(tmp_path / "marker"),), timeout=30) as pool:
+        got = sorted(r for _, _, r in pool.run(["a", "b", "c"]))
+    assert got == ["a", "b", "c"]
+
+
+def test_workpool_workers_that_always_die_starting_stop_the_run() -> None:
+    from ogi.workpool import WorkerInitError, WorkerPool
+
+    t0 = time.monotonic()
+    with pytest.raises(WorkerInitError, match="SIGSEGV"), WorkerPool(2, fault_work.echo, fault_work.always_die_init) as pool:
+        list(pool.run(["a", "b"]))
+    assert time.monotonic() - t0 < 30

@@ -25,6 +25,8 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
+MAX_STARTUP_DEATHS = 3  # consecutive deaths of starting workers before the run is stopped
+
 # (kind, index, payload) kinds sent by a worker
 _READY, _DONE, _RAISED, _INIT_FAILED = "ready", "done", "raised", "init-failed"
 
@@ -147,8 +149,9 @@ class WorkerPool:
     Args:
         jobs: worker processes.
         work: a module-level function (it is pickled by reference).
-        init, initargs: run once in each worker before its first task; if it raises, the run stops
-            with ``WorkerInitError`` (a model that does not load would fail every task the same way).
+        init, initargs: run once in each worker before its first task; if it raises, or workers die
+            while starting ``MAX_STARTUP_DEATHS`` times in a row, the run stops with ``WorkerInitError``
+            (a model that does not load would fail every task the same way).
         timeout: seconds one task may run; None for no limit.
         memory_bytes: address space a worker may add after ``init`` (RLIMIT_AS); None for no limit.
     """
@@ -177,6 +180,7 @@ class WorkerPool:
             self._ctx.set_forkserver_preload(["ogi.workpool", "ogi.batch", "ogi.pipeline"])
         self._workers: list[_Worker] = []
         self.restarts = 0
+        self._startup_deaths = 0
 
     # -- workers
     def _spawn(self) -> _Worker:
@@ -279,7 +283,14 @@ class WorkerPool:
             was_ready = w.ready
             self._retire(w, kill=True)
             if not was_ready:
-                raise WorkerInitError(f"a worker died while starting ({_signal_name(code)})")
+                # one death while starting may be a kill from outside; the same death again and again
+                # is the model (a corrupt file crashing its C library)
+                self._startup_deaths += 1
+                if self._startup_deaths >= MAX_STARTUP_DEATHS:
+                    raise WorkerInitError(
+                        f"workers died {self._startup_deaths} times in a row while starting ({_signal_name(code)})"
+                    )
+                log.warning("a worker died while starting (%s); starting another", _signal_name(code))
             self._respawn()
             if task is None:
                 return None
@@ -290,6 +301,7 @@ class WorkerPool:
         kind, index, payload = msg
         if kind == _READY:
             w.ready = True
+            self._startup_deaths = 0
             return None
         if kind == _INIT_FAILED:
             self._retire(w, kill=True)
