@@ -39,6 +39,9 @@ IDENTITY_PENALTY = -3.0
 MISSING_GROUP_CELL = -2.0
 TAGGER_VOTE = 1.0
 MAX_COMBINATIONS = 20000
+# A row label matched under this score (a weak alias similarity, a low-probability key-matcher match:
+# ogi.keymatch) passes its doubt on to the row's cells: their confidence is scaled by score / this.
+LOW_ROW_MATCH = 0.8
 
 
 def parse_number(value: str) -> int | float | None:
@@ -64,6 +67,7 @@ class RowGroup:
     row: str  # row key (t2/t3), "" for t4, the printed label for legacy
     block: str = ""
     values: list[tuple[Segment, Tag]] = field(default_factory=list)
+    label_score: float = 1.0  # the row label's tag score: a weak row match lowers its cells' confidence
 
 
 def group_rows(doc: Document) -> list[RowGroup]:
@@ -81,10 +85,10 @@ def group_rows(doc: Document) -> list[RowGroup]:
         elif lab.startswith("ROW.t2."):
             row = lab[len("ROW.t2.") :]
             blk = schema.T2_ROW_TO_BLOCK.get(row, block)
-            current = RowGroup("t2", row, blk)
+            current = RowGroup("t2", row, blk, label_score=tag.score)
             groups.append(current)
         elif lab.startswith("ROW.t3."):
-            current = RowGroup("t3", lab[len("ROW.t3.") :])
+            current = RowGroup("t3", lab[len("ROW.t3.") :], label_score=tag.score)
             groups.append(current)
         elif lab == "ROW.legacy" or lab.startswith("ROW.legacy."):
             current = RowGroup("legacy", seg.text)
@@ -417,7 +421,7 @@ def decode(doc: Document, arithmetic: bool = True) -> Document:
                 value=value,
                 number=parse_number(value),
                 line=doc.source_line(seg.line),
-                confidence=tag.score * (0.6 if amb else 1.0),
+                confidence=tag.score * (0.6 if amb else 1.0) * min(1.0, group.label_score / LOW_ROW_MATCH),
                 source=tag.source,
                 ambiguous=amb,
                 offset=seg.start,
