@@ -22,6 +22,7 @@ _LEGACY_TABLE = ("统计表", "统计指标", "指标名称")
 # values; 历年累计 (cumulative) is not a cell
 _LEGACY_YEAR_COL = re.compile(r"^(?:统计数|本年度?|本期|[(（]?(?:19|20)\d\d年?度?[)）]?(?:统计数|数据)?)$")
 _LEGACY_CUM_COL = re.compile(r"^(?:历年)?累计(?:数)?$")
+_PLACEHOLDER_UNITS = {"——", "—", "-", "/"}  # a unit cell printed blank: not a unit
 _LEGACY_HEADERS = ("统计指标", "指标名称", "指标", "项目", "单位", "计量单位", "统计数")
 _UNITS = {"件", "条", "次", "个", "人", "人次", "万元", "元", "篇", "项", "家", "期", "场", "份", "——", "—", "-", "/"}
 _GROUPS = {alias: key for key, aliases in schema.T3_GROUP_HEADINGS for alias in aliases}
@@ -293,16 +294,15 @@ class RuleTagger(Tagger):
                 return "VAL.legacy", 0.9
             return "O", 0.5
         if seg.kind == "num":
-            if st.row and st.nvals == 0 and (s not in _UNITS or st.legacy_unit and seg.sep == "line"):
-                # a placeholder ("/", "—") after the row's unit is the year column printed blank
+            if st.row and st.nvals == 0 and (s not in _UNITS or st.legacy_unit):
+                # a placeholder ("/", "—") after the row's unit (件, 条 …) is the year column printed blank
                 st.nvals = 1
                 return "VAL.legacy", 0.8
             if s in _UNITS:
-                st.legacy_unit = True
                 return "UNIT", 0.5
             return "O", 0.5
         if s in _UNITS:
-            st.legacy_unit = True
+            st.legacy_unit = s not in _PLACEHOLDER_UNITS
             return "UNIT", 0.8
         if seg.cell == 0 and len(s) <= 60 and not re.search(r"(负责人|审核人|填报|联系电话|日期)", s):
             st.row, st.nvals, st.legacy_unit = text, 0, False
