@@ -64,7 +64,7 @@ _CELL = re.compile(r"(?:[-+−–]|增|减)?(0|[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*)
 _SEC_HEAD = re.compile(r"([一二三四五六七八九十]{1,3})[、.]")
 _NUMBERING_TOKEN = re.compile(r"[一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十]{1,3}\)|(?<![\d.])\d{1,2}[.、](?!\d)")
 _TITLE_STOP = re.compile(r"[\d\s。,;:!?(]|申请人情况|本列数据|第二十条|信息内容|结果维持|指标名称|统计指标")
-_TITLE_END_WORDS = re.compile(r"情况|事项|措施|概述|统计表|问题|说明")
+_TITLE_END_WORDS = re.compile(r"情况|事项|措施|概述|统计表|问题|说明|打算|建设")
 _GLUED_ROW = re.compile(
     r"(?:申请数量|予以公开|部分公开|国家秘密|不掌握相关政府信息|重复申请|总计|继续办理|规章|行政许可|行政处罚|行政强制|事业性收费"
     r"|[\u4e00-\u9fff]\s*(?:条|件|个|人次|项))\s*\d"
@@ -75,6 +75,7 @@ _PROSE_AFTER = re.compile(r"(?:件|条|篇|个|项|次|家|期|人|份|场|天|�
 _TOC_GAP = re.compile(r"[\s;；,，、.。]{0,3}")  # between two items of a list of contents
 _BLOCK = re.compile(r"第?二十条第?\s*[(（]?\s*([一五六八九])\s*[)）]?\s*项")  # a table-2 block heading
 _LEGACY_HEAD_WORDS = re.compile(r"指标|单位|统计数|累计")
+_LEGACY_HEAD_PAIR = re.compile(r"(?:指标|项目)\s*(?:计量)?单位")  # "指标 计量单位 2011年度 历年累计"
 _T4_HEADER = ("结果维持", "结果纠正", "尚未审结", "复议后起诉", "直接起诉")
 _LEGACY_HEADER = re.compile(r"统计指标|指标名称|计量单位|单位|统计数|(?:19|20)\d\d年度?|历年累计|累计数?|备注|项目")
 _LEGACY_UNITS = ("人次", "万元", "条", "件", "个", "次", "项", "篇", "份", "人", "家", "期", "场", "元", "%")
@@ -130,13 +131,16 @@ def cell_number(text: str) -> float:
     return -v if text.startswith(("-", "−", "–", "减")) else v
 
 
-def _cell_options(run: str, start: int, max_digits: int) -> list[tuple[int, str]]:
-    """Every cell that can start at ``start``: (end, text), the end being a place a cell may end."""
+def _cell_options(run: str, start: int, max_digits: int, whole_chunks: bool = False) -> list[tuple[int, str]]:
+    """Every cell that can start at ``start``: (end, text), the end being a place a cell may end
+    (with ``whole_chunks``, only the end of the space-separated chunk)."""
     out: list[tuple[int, str]] = []
     n = len(run)
     for end in range(start + 1, min(n, start + max_digits + 8) + 1):
         if run[end - 1] == " ":
             break
+        if whole_chunks and end < n and run[end] != " ":
+            continue
         text = run[start:end]
         m = _CELL.fullmatch(text)
         if not m or len(m.group(1).replace(",", "")) > max_digits:
@@ -164,6 +168,7 @@ def split_run(
     prior: PriorFn | None = None,
     max_digits: int = 7,
     keep: int = KEEP,
+    whole_chunks: bool = False,
 ) -> tuple[list[Split], bool]:
     """The best splits of ``run`` into exactly ``len(cols)`` cells, and whether they hold the identities.
 
@@ -172,7 +177,8 @@ def split_run(
     running sum is part of the DP state); if none exists — or the search exceeds ``STATE_BUDGET``
     states — the prior-only splits are returned with ``False``. Bounded: at most
     ``len(run) × len(cols) × (distinct running sums)`` states, each with ``max_digits + 8`` cell
-    choices and ``keep`` candidates.
+    choices and ``keep`` candidates. ``whole_chunks``: every space-separated chunk is one cell (a
+    report printing spaces between its cells).
     """
     prior = prior or _no_prior
     n = len(cols)
@@ -188,7 +194,7 @@ def split_run(
 
     def opts(pos: int) -> list[tuple[int, str]]:
         if pos not in options:
-            options[pos] = _cell_options(run, pos, max_digits)
+            options[pos] = _cell_options(run, pos, max_digits, whole_chunks)
         return options[pos]
 
     budget = [STATE_BUDGET]
@@ -368,6 +374,8 @@ class _Reader:
         self.pieces: list[_Piece] = []
         self.rows: list[_Row] = []
         self.seen: set[tuple[str, str]] = set()
+        self.whole_chunks = False
+        self.t3_cols: tuple[str, ...] = schema.T3_COL_KEYS
         self.t3_allowed = {f"ROW.t3.{k}" for k in schema.t3_rows(self.tpl)} | {"ROW.t3.other"}
 
     # -- headings ------------------------------------------------------------------------------
@@ -390,7 +398,8 @@ class _Reader:
             if len(title) < 2 or title[0] in schema.CN_NUMERALS:
                 continue
             if self.template == "legacy":
-                if m.start() > 0 and _CJK.match(line[m.start() - 1]):
+                # glued to the sentence before it, a heading needs a title that ends like one (…情况)
+                if m.start() > 0 and _CJK.match(line[m.start() - 1]) and not _TITLE_END_WORDS.search(title[-3:]):
                     continue
                 label = "SEC.legacy"
             else:
@@ -518,6 +527,7 @@ class _Reader:
                 zone = ""
             if not t3_done and zone in ("", "t2") and any(k in text for k in _T3_START):
                 zone = "t3"
+                self._t3_header(text)
             if zone in ("t2", "t3", "t4") and _PROSE_AFTER.match(line, e):
                 prev_end = e  # "…申请218件": a number of the narrative, not a table cell
                 continue
@@ -526,8 +536,11 @@ class _Reader:
             elif zone == "t3":
                 if self._t3_row(text, prev_end, s, run) == "carried_forward":
                     t3_done, zone = True, ""
-            elif not t4_done and (zone == "t4" or t3_done) and sum(k in text for k in _T4_HEADER) >= 2:
-                self._t4_row(text, prev_end, s, run)  # its header (结果维持 … 总计) right before its cells
+            elif not t4_done and (zone == "t4" or t3_done) and (
+                sum(k in text for k in _T4_HEADER) >= 2 or zone == "t4" and len(_squashed(text)[0]) <= 2
+            ):
+                # its header (结果维持 … 总计) right before its cells, or no header at all after 四、…
+                self._t4_row(text, prev_end, s, run)
                 t4_done, zone = True, ""
             prev_end = e
 
@@ -571,6 +584,8 @@ class _Reader:
         else:
             hit = _last_alias(text, "ROW.t3", self.t3_allowed)
         if not hit or _tail_len(text, hit[1]) > 25:
+            hit = self._t3_fuzzy(text, last)
+        if not hit:
             return ""
         ls = hit[0]
         for m in _NUMBERING_TOKEN.finditer(text[: hit[0]]):
@@ -583,8 +598,32 @@ class _Reader:
             return key  # printed again: only the first printing becomes cells (as in the decoder)
         self.seen.add(("t3", key))
         piece = self._label_piece(text, base, ls, f"ROW.t3.{key}")
-        self.rows.append(_Row("t3", key, schema.T3_COL_KEYS, rs, run, piece))
+        self.rows.append(_Row("t3", key, self.t3_cols, rs, run, piece))
         return key
+
+    def _t3_header(self, text: str) -> None:
+        """A 小计 (subtotal of the five organisation columns) in the header adds a column: after 其他, or
+        right after 法人或其他组织 when printed before 商业企业."""
+        sub = text.find("小计")
+        if sub >= 0:
+            com = text.find("商业")
+            self.t3_cols = schema.T3_COL_KEYS[:1] + ("subtotal",) + schema.T3_COL_KEYS[1:] if 0 <= sub < com \
+                else schema.T3_COL_KEYS[:6] + ("subtotal",) + schema.T3_COL_KEYS[6:]
+
+    def _t3_fuzzy(self, text: str, last: int) -> tuple[int, int, str] | None:
+        """The last numbered piece of ``text`` as a table-3 row label no alias names exactly: （七）合计 is
+        总计; a garbled label ("予以公幵") by its similarity to the aliases."""
+        piece = text[last:].strip()
+        if not piece or len(piece) > 60:
+            return None
+        start = last + len(text[last:]) - len(text[last:].lstrip())
+        end = len(text.rstrip())
+        if schema.squash(piece) == "合计":
+            return start, end, "ROW.t3.total_processed"
+        lab, sc = schema.match_label(piece, "ROW.t3")
+        if sc >= 0.75 and lab in self.t3_allowed:
+            return start, end, lab
+        return None
 
     def _t4_row(self, text: str, base: int, rs: int, run: str) -> None:
         self._hdr(base, base + len(text))
@@ -593,13 +632,16 @@ class _Reader:
     @staticmethod
     def _legacy_table_starts(text: str) -> bool:
         """The text before a run opens a 统计表: 统计表 followed by header words, or 统计指标 / 指标名称."""
-        if "统计指标" in text or "指标名称" in text:
+        if "统计指标" in text or "指标名称" in text or _LEGACY_HEAD_PAIR.search(text):
             return True
         i = text.rfind("统计表")
         return i >= 0 and bool(_LEGACY_HEAD_WORDS.search(text, i, i + 40))
 
     def _legacy_header(self, text: str) -> tuple[tuple[int, int], bool]:
         head = text[text.rfind("统计表") + 3 :] if "统计表" in text else text
+        label_col = max(head.rfind("指标"), head.rfind("项目"))
+        if label_col >= 0:  # "(2017年度) 报送单位:… 指标 单位 统计数": the columns are those after 指标
+            head = head[label_col:]
         value_cols: list[str] = []
         for m in _LEGACY_HEADER.finditer(head):
             w = m.group()
@@ -614,7 +656,7 @@ class _Reader:
     def _legacy_row(self, text: str, base: int, rs: int, run: str, cols: tuple[int, int], unit: bool, first: bool) -> bool:
         label_start = text.rfind("统计表") + 3 if "统计表" in text else 0
         if first:  # the first row's text holds the header: 指标名称 计量单位 2017年度 历年累计
-            label_start = max(label_start, text.rfind("统计指标"), text.rfind("指标名称"))
+            label_start = max(label_start, text.rfind("指标"))
             while True:
                 m = _LEGACY_HEADER.match(text, _skip_spaces(text, label_start))
                 if not m:
@@ -654,10 +696,20 @@ class _Reader:
     # -- splitting -------------------------------------------------------------------------------
     def split_rows(self) -> None:
         """Candidate splits for every row."""
+        # a report that prints spaces between its cells (most multi-cell runs have them) never glues
+        # two cells into one chunk: "2318" beside a blank column is one cell, not 23 | 18
+        multi = [r for r in self.rows if len(r.cols) > 1]
+        self.whole_chunks = bool(multi) and sum(" " in r.run for r in multi) >= 0.5 * len(multi)
         for row in self.rows:
             if row.table == "t3":
-                groups = ((tuple(range(6)), 6),)
+                cols = row.cols
+                groups = ((tuple(i for i, c in enumerate(cols) if c in schema.T3_APPLICANT_COLS), cols.index("total")),)
                 row.cands, row.exact = self._split_any(row, groups, t3_prior, MAX_DIGITS["t3"])
+                if "subtotal" in cols and row.exact:  # and the 小计 is the sum of the five organisations
+                    si, orgs = cols.index("subtotal"), [i for i, c in enumerate(cols) if c in schema.T3_APPLICANT_COLS[1:]]
+                    held = [c for c in row.cands if len(c.spans) == len(cols)
+                            and abs(c.numbers()[si] - sum(c.numbers()[i] for i in orgs)) < 1e-9]
+                    row.cands, row.exact = (held, True) if held else (row.cands, False)
             elif row.table == "t4":
                 groups = tuple((tuple(range(g * 5, g * 5 + 4)), g * 5 + 4) for g in range(3))
                 row.cands, row.exact = self._split_any(row, groups, t4_prior, MAX_DIGITS["t4"])
@@ -672,19 +724,20 @@ class _Reader:
         self, row: _Row, groups: tuple[tuple[tuple[int, ...], int], ...], prior: PriorFn, max_digits: int
     ) -> tuple[list[Split], bool]:
         """Full rows first; a run too short (or only shorter splits holding the identity) gives fewer cells."""
-        cands, exact = split_run(row.run, row.cols, groups, prior, max_digits)
+        wc = self.whole_chunks
+        cands, exact = split_run(row.run, row.cols, groups, prior, max_digits, whole_chunks=wc)
         if cands and (exact or not groups):
             return cands, exact
         if row.table == "t3":  # blanks lost: k cells whose last is the total of the others
             for k in range(len(row.cols) - 1, 1, -1):
                 cols = tuple(row.cols[:k - 1]) + ("total",)
-                short, ok = split_run(row.run, cols, ((tuple(range(k - 1)), k - 1),), prior, max_digits)
+                short, ok = split_run(row.run, cols, ((tuple(range(k - 1)), k - 1),), prior, max_digits, whole_chunks=wc)
                 if ok and short:
                     return short, False
         if cands:
             return cands, False
         for k in range(len(row.cols) - 1, 0, -1):
-            short, _ = split_run(row.run, row.cols[:k], (), prior, max_digits)
+            short, _ = split_run(row.run, row.cols[:k], (), prior, max_digits, whole_chunks=wc)
             if short:
                 return short, False
         return [], False
@@ -757,12 +810,12 @@ class _Reader:
         seen: set[str] = set()
         t3 = []  # the first printing of each full table-3 row (the decoder keeps the first too)
         for r in self.rows:
-            if r.table == "t3" and r.cands and len(r.cands[0].spans) == 7 and r.key not in seen:
+            if r.table == "t3" and r.cands and len(r.cands[0].spans) == len(r.cols) and r.key not in seen:
                 seen.add(r.key)
                 t3.append(r)
 
         def vec(r: _Row, i: int) -> tuple[float, ...]:
-            return r.cands[i].numbers()
+            return tuple(v for c, v in zip(r.cols, r.cands[i].numbers(), strict=True) if c != "subtotal")
 
         # a 2021 report printing (六)其他处理 as one row sums its leaves as the 2019 template does
         leaf_tpl = "2019" if "other" in seen else self.tpl
@@ -878,7 +931,8 @@ def segment_line(doc: Document, line: str, base: int, line_index: int) -> list[S
             elif row.table == "t2":
                 label = f"VAL.t2.{row.cols[i]}" if i < len(row.cols) else "O"
             elif row.table == "t3":
-                label = f"VAL.t3.{row.cols[i]}" if len(split.spans) == 7 else "VAL.t3.total"
+                full = len(split.spans) == len(row.cols)
+                label = "O" if full and row.cols[i] == "subtotal" else f"VAL.t3.{row.cols[i]}" if full else "VAL.t3.total"
             else:
                 label = f"VAL.t4.{row.cols[i]}"
             pieces.append(_Piece(s, row.run_start + b, label, "num", 0.95 if i not in amb else 0.6))
