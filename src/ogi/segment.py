@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from ogi import glued
+from ogi import glued, schema
 from ogi.data import Document, Segment
 
 NUM_RE = re.compile(
@@ -115,9 +115,7 @@ def inline_headings(line: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     expected = 1
     for m in _INLINE_HEAD.finditer(line):
-        from ogi.schema import cn_to_int
-
-        if cn_to_int(m.group(1)) != expected:
+        if schema.cn_to_int(m.group(1)) != expected:
             continue
         end_m = _TITLE_END.search(line, m.end(), m.end() + 41)
         end = end_m.start() if end_m else min(len(line), m.end() + 40)
@@ -162,8 +160,6 @@ _BLOCK_PREFIX = re.compile(r"第?二十条第?[(（]?$|第?二十条第?[(（][�
 def _known(text: str, keyword: bool = True) -> float:
     """How well a short text matches a known heading or label of the templates (0–1); with
     ``keyword`` a section keyword under its own numeral counts as known ("六、其他需要说明的事项")."""
-    from ogi import schema
-
     n, title = schema.section_numeral(text)
     score = schema.section_title_similarity(title)[1] if n is not None else 0.0
     key = schema.match_section(title) if n is not None and keyword else ""
@@ -290,8 +286,7 @@ def split_label_lines(lines: list[str], li: int, legacy_table: bool = False) -> 
 
 
 def _block_match(text: str) -> bool:
-    from ogi import schema
-
+    """Whether text is (or holds) a whole 第二十条第（X）项 item header."""
     return bool(schema.match_block(text))
 
 
@@ -301,8 +296,6 @@ _GLUED_HEAD = re.compile(r"[一二三四五六][、.．]")
 def _heading_length(text: str) -> int:
     """Length of the template section heading that ``text`` starts with ("四、政府信息公开行政复议、
     行政诉讼情况行政复议…" → 19), the title being the prefix closest to a section title (≥ 0.9); 0 if none."""
-    from ogi import schema
-
     m = _GLUED_HEAD.match(text)
     if not m:
         return 0
@@ -323,8 +316,6 @@ def glued_heading_cuts(line: str) -> list[int]:
     """Offsets where a line must be cut around a template section heading glued to other cells: before a
     heading that follows a row ("… 0 0 0四、政府信息公开行政复议、行政诉讼情况") and after a heading that
     the table's first cells follow ("四、政府信息公开行政复议、行政诉讼情况 行政复议 行政诉讼"); [] when none."""
-    from ogi import schema
-
     cuts: list[int] = []
     for m in _GLUED_HEAD.finditer(line):
         start = m.start()
