@@ -70,7 +70,7 @@ def _split_space_tokens(body: str, base: int) -> list[tuple[str, int, int]]:
             elif _CJK1.match(tok[0]) and re.fullmatch(r"[\u4e00-\u9fff]+", prev[0]) and (len(prev[0]) == 1 or _spaced(prev)):
                 join = True  # "统 计 指 标"
             if join:
-                merged[-1] = (prev[0] + tok[0] if _CJK1.match(tok[0]) else prev[0] + tok[0], prev[1], tok[2])
+                merged[-1] = (prev[0] + tok[0], prev[1], tok[2])
                 continue
         merged.append(tok)
     return merged
