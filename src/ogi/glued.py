@@ -62,7 +62,7 @@ _CELL_TEXT = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:万元|元|%)?"  # "1,234"
 _RUN = re.compile(rf"{_SIGN}?{_CELL_TEXT}(?: +{_SIGN}?{_CELL_TEXT}|{_SIGN}{_CELL_TEXT})*")
 _CELL = re.compile(r"(?:[-+−–]|增|减)?(0|[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*)(\.\d{1,4})?(?:万元|元|%)?")
 _SEC_HEAD = re.compile(r"([一二三四五六七八九十]{1,3})[、.]")
-_NUMBERING_TOKEN = re.compile(r"[一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十]{1,3}\)|(?<![\d.])\d{1,2}[.、](?!\d)")
+_NUMBERING_TOKEN = re.compile(r"[一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十]{1,3}\)|\(\d{1,2}\)|(?<![\d.])\d{1,2}[.、](?!\d)")
 _TITLE_STOP = re.compile(r"[\d\s。,;:!?(]|申请人情况|本列数据|第二十条|信息内容|结果维持|指标名称|统计指标")
 _TITLE_END_WORDS = re.compile(r"情况|事项|措施|概述|统计表|问题|说明|打算|建设")
 _GLUED_ROW = re.compile(
@@ -77,7 +77,7 @@ _BLOCK = re.compile(r"第?二十条第?\s*[(（]?\s*([一五六八九])\s*[)）]
 _LEGACY_HEAD_WORDS = re.compile(r"指标|单位|统计数|累计")
 _LEGACY_HEAD_PAIR = re.compile(r"(?:指标|项目)\s*(?:计量)?单位")  # "指标 计量单位 2011年度 历年累计"
 _T4_HEADER = ("结果维持", "结果纠正", "尚未审结", "复议后起诉", "直接起诉")
-_LEGACY_HEADER = re.compile(r"统计指标|指标名称|计量单位|单位|统计数|(?:19|20)\d\d年度?|历年累计|累计数?|备注|项目")
+_LEGACY_HEADER = re.compile(r"统计指标|指标名称|指标|计量单位|单位|统计数|(?:19|20)\d\d年度?|历年累计|累计数?|备注|项目")
 _LEGACY_UNITS = ("人次", "万元", "条", "件", "个", "次", "项", "篇", "份", "人", "家", "期", "场", "元", "%")
 _STRIP_CHARS = set(" \u3000:：，,。.;；“”\"'‘’《》()（）/、|_-—")
 _COUNT_UNIT = re.compile(r"(?<![\d.])(\d{1,12}(?:\.\d{1,4})?)(?:件|条|篇|个|项|次|人次|家|期|场|万元|元)")
@@ -451,6 +451,8 @@ class _Reader:
                 continue
             if s > 0 and (line[s - 1].isascii() and line[s - 1].isalnum() or line[s - 1] in "第"):
                 continue
+            if s > 0 and line[s - 1] == "(" and nxt == ")":
+                continue  # a numbering "(1)" of the next label, not a value
             if nxt in (".", "、") and e + 1 < len(line) and (_CJK.match(line[e + 1]) or line[e + 1] in "(“"):
                 two = int(line[e - 2 : e]) if e - s >= 2 and line[e - 2 : e].isdigit() else -1
                 k = 2 if two == last_ordinal + 1 and two >= 10 else 1
@@ -482,6 +484,7 @@ class _Reader:
         prev_end = 0
         bi = 0
         zone_runs = 0  # runs read in the current zone: a table has a bounded number of rows
+        counted_zone = ""
         t2_done = legacy_done = False
         for s, e, kind, lab in events:
             # block headings between the previous event and this one open or switch table 2
@@ -503,7 +506,8 @@ class _Reader:
                 prev_end = e
                 continue
             run = line[s:e]
-            zone_runs = zone_runs + 1 if zone else 0
+            zone_runs = zone_runs + 1 if zone and zone == counted_zone else 1
+            counted_zone = zone
             if zone and zone_runs > MAX_ZONE_RUNS.get(zone, 0):
                 t2_done = t2_done or zone == "t2"
                 t3_done = t3_done or zone == "t3"
