@@ -292,3 +292,34 @@ def test_workpool_workers_that_always_die_starting_stop_the_run() -> None:
     with pytest.raises(WorkerInitError, match="SIGSEGV"), WorkerPool(2, fault_work.echo, fault_work.always_die_init) as pool:
         list(pool.run(["a", "b"]))
     assert time.monotonic() - t0 < 30
+
+
+def test_batch_killed_leaves_no_worker_behind(tmp_path: Path) -> None:
+    """kill -9 of the batch: its workers (children of Python's fork server, which they keep alive)
+    exit within seconds instead of finishing a hostile report for nobody."""
+    import signal
+    import subprocess
+
+    psutil = pytest.importorskip("psutil")
+    (tmp_path / "in").mkdir()
+    shutil.copyfile(SEEDS[0], tmp_path / "in" / "0-slow.txt")
+    code = ("import sys; sys.path.insert(0, %r); import fault_work; from pathlib import Path; "
+            "from ogi.batch import run_tag, TagOptions; "
+            "run_tag(['in'], Path('o.jsonl'), TagOptions(model='rules', progress=False, work=fault_work.misbehave))"
+            % str(Path(__file__).resolve().parent))
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=tmp_path)
+    try:
+        deadline = time.monotonic() + 30
+        kids: list = []
+        while time.monotonic() < deadline and len(kids) < 2:  # the fork server and its worker
+            time.sleep(0.3)
+            kids = psutil.Process(proc.pid).children(recursive=True)
+        assert kids, "no worker started"
+        time.sleep(1)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        gone, alive = psutil.wait_procs(kids, timeout=10)
+        assert not alive, [p.cmdline() for p in alive]
+    finally:
+        if proc.poll() is None:
+            proc.kill()

@@ -89,15 +89,36 @@ def limit_memory(budget_bytes: int) -> bool:
     return True
 
 
+def _die_with(batch_pid: int) -> None:
+    """Exit when the batch process is gone (killed with -9, say). A worker is a child of the fork
+    server, which Python keeps alive while any worker lives, so nothing else would stop a worker busy
+    on a hostile report after its batch died. A daemon thread checks once a second."""
+    import threading
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(batch_pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:  # the pid now belongs to someone else's process: ours is gone
+                os._exit(1)
+
+    threading.Thread(target=watch, name="ogi-batch-watch", daemon=True).start()
+
+
 def _worker_main(
     conn: Connection,
     init: Callable[..., None] | None,
     initargs: tuple[Any, ...],
     work: Callable[[Any], Any],
     memory_bytes: int | None,
+    batch_pid: int,
 ) -> None:
     """The loop of one worker: initialise, then run one task at a time until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _die_with(batch_pid)
     try:
         if init is not None:
             init(*initargs)
@@ -187,7 +208,7 @@ class WorkerPool:
         parent, child = self._ctx.Pipe(duplex=True)
         proc = self._ctx.Process(
             target=_worker_main,
-            args=(child, self.init, self.initargs, self.work, self.memory_bytes),
+            args=(child, self.init, self.initargs, self.work, self.memory_bytes, os.getpid()),
             daemon=True,
             name="ogi-worker",
         )
