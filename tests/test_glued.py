@@ -101,8 +101,12 @@ def t3_truth() -> dict[str, tuple[int, ...]]:
     return out
 
 
-def report_2021(sep: str = "") -> str:
-    """A 2021-template report rendered as a crawler does: metadata lines, then the body on ONE line."""
+def report_2021(sep: str = "", subtotal: bool = False, t4_header: bool = True) -> str:
+    """A 2021-template report rendered as a crawler does: metadata lines, then the body on ONE line.
+
+    ``subtotal`` adds a 小计 column (the five organisations' sum) after 其他; ``t4_header=False`` prints
+    table 4's cells straight after its section heading.
+    """
     j = sep.join
     body = [
         f"本报告根据《中华人民共和国政府信息公开条例》编制，由{AGENCY}发布。",
@@ -115,15 +119,17 @@ def report_2021(sep: str = "") -> str:
         "第二十条第（六）项信息内容本年处理决定数量行政处罚208行政强制15",
         "第二十条第（八）项信息内容本年收费金额（单位：万元）行政事业性收费12.5",
         "三、收到和处理政府信息公开申请情况（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
-        "申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他",
+        "申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他" + ("小计" if subtotal else ""),
     ]
     t3 = t3_truth()
     for key, label in T3_LABELS.items():
         if key in GROUP_BEFORE:
             body.append(GROUP_BEFORE[key])
-        body.append(label + sep + j(str(v) for v in t3[key]))
+        vals = t3[key][:6] + ((sum(t3[key][1:6]),) if subtotal else ()) + t3[key][6:]
+        body.append(label + sep + j(str(v) for v in vals))
     body.append("四、政府信息公开行政复议、行政诉讼情况")
-    body.append("行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉" + "结果维持结果纠正其他结果尚未审结总计" * 2)
+    if t4_header:
+        body.append("行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉" + "结果维持结果纠正其他结果尚未审结总计" * 2)
     body.append(j(str(v) for g in T4 for v in g))
     body.append("五、存在的主要问题及改进情况 一是政策解读形式较单一；二是基层公开标准化有待加强。下一步将逐项整改。")
     body.append("六、其他需要报告的事项 本年度未收取信息处理费。")
@@ -318,3 +324,15 @@ def test_glued_spaced_legacy_table_with_group_rows_and_short_sections(tmp_path: 
         "legacy.2.网上申请数": "3",
         "legacy.三、行政复议数量": "0",
     }
+
+
+def test_glued_spaced_variants_subtotal_column_no_table4_header_and_missing_section_five(tmp_path: Path, rules) -> None:
+    text = report_2021(sep=" ", subtotal=True, t4_header=False)
+    text = text.replace("五、存在的主要问题及改进情况", "(一)存在问题").replace("六、其他需要报告的事项", "五、其他需要报告的事项")
+    assert "予以公开 1 10 0 0 0 0 10 11" in text  # 小计 10 before 总计 11
+    rec = _tag(tmp_path, text, rules)
+    got = {k: c["value"] for k, c in rec["cells"].items()}
+    for key, value in {**_expected_t3(), **_expected_t4()}.items():
+        assert got.get(key) == value, (key, got.get(key), value)
+    assert [s["key"] for s in rec["sections"]] == ["s1", "s2", "s3", "s4", "s5", "s6"]
+    assert rec["sections"][4]["title"] == "(一)存在问题"

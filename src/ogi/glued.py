@@ -72,6 +72,7 @@ _GLUED_ROW = re.compile(
 _LEGACY_GLUED_ROW = re.compile(r"[\u4e00-\u9fff]数\s*\d")
 _T3_START = ("申请人情况", "勾稽", "本年新收政府信息公开申请")
 _PROSE_AFTER = re.compile(r"(?:件|条|篇|个|项|次|家|期|人|份|场|天|日|年|月|号|岁|名|户|起|宗|批|%)")
+_MISSING_S5 = re.compile(r"\(一\)(?:存在的?)?(?:主要)?问题(?:及|和)?(?:改进|整改)?(?:情况|措施)?")
 _TOC_GAP = re.compile(r"[\s;；,，、.。]{0,3}")  # between two items of a list of contents
 _BLOCK = re.compile(r"第?二十条第?\s*[(（]?\s*([一五六八九])\s*[)）]?\s*项")  # a table-2 block heading
 _LEGACY_HEAD_WORDS = re.compile(r"指标|单位|统计数|累计")
@@ -359,6 +360,11 @@ def _last_alias(text: str, prefix: str, allowed: set[str] | None = None) -> tupl
     return idx[start_sq], idx[end_sq - 1] + 1, lab
 
 
+def _title_similarity(title: str, key: str) -> float:
+    """Bigram similarity of a printed title to the template title of a section key."""
+    return schema.similarity(schema.squash(title), schema.squash(schema.SECTION_TITLES[key]))
+
+
 def _tail_len(text: str, end: int) -> int:
     return len(_squashed(text[end:])[0])
 
@@ -404,10 +410,21 @@ class _Reader:
                 label = "SEC.legacy"
             else:
                 key = schema.match_section(title)
-                if not key or int(key[1]) != n or schema.match_label(title, "ROW.t3")[1] >= 0.9:
+                if not key or schema.match_label(title, "ROW.t3")[1] >= 0.9:
                     continue
+                if int(key[1]) != n:
+                    # tables renumbered after a narrative (一、主动公开政府信息的情况 after 一..四), or 五 for 六
+                    # when 五 was left out: the whole title must be the template's, the order decides
+                    if int(key[1]) < n or _title_similarity(title, key) < 0.6:
+                        continue
+                    n = int(key[1])
                 label = f"SEC.{key}"
             cands.append((n, m.start(), end, label, title))
+        if self.template != "legacy":
+            # a report leaving out 五、存在的主要问题… starts that part at "(一)存在问题" after table 4
+            for m in _MISSING_S5.finditer(line):
+                cands.append((5, m.start(), m.end(), "SEC.s5", m.group()))
+            cands.sort(key=lambda c: c[1])
         toc: set[int] = set()  # "一、总体情况;二、主动公开…;三、…": three or more titles, only punctuation between
         i = 0
         while i < len(cands):
