@@ -31,15 +31,45 @@ def data_hash(paths: list[Path]) -> str:
 
 
 def prepare(reports: list[Any]) -> tuple[list[Document], list[list[str]]]:
-    """Segmented documents and their gold segment labels."""
+    """Segmented documents and their gold segment labels.
+
+    Segments overlapping a ``meta.unlabelled`` range (a value the gold could not place, an ambiguous
+    cell: ``ogi annotate --from-gold``) take the rules' label instead of ``O``: the annotation makes no
+    claim there, so the model is neither taught that the value is O nor given a guessed column.
+    """
     docs, ys = [], []
+    rules = None
     for rep in reports:
         doc = document_from_annotation(rep)
         segment(doc)
         detect(doc)
         docs.append(doc)
-        ys.append(gold_labels(doc, rep.spans))
+        y = gold_labels(doc, rep.spans)
+        unlabelled = (rep.meta or {}).get("unlabelled") or []
+        if unlabelled:
+            if rules is None:
+                from ogi.taggers.rules import RuleTagger
+
+                rules = RuleTagger()
+            rtags = rules.predict_one(doc)
+            for i, seg in enumerate(doc.segments):
+                rs, re_ = doc.raw_span(seg.start, seg.end)
+                if any(rs < e and s < max(re_, rs + 1) for s, e in unlabelled):
+                    y[i] = rtags[i].label
+        ys.append(y)
     return docs, ys
+
+
+def repeat_real(reports: list[Any], real_weight: int) -> list[Any]:
+    """The training reports with each non-synthetic one repeated ``real_weight`` times (a handful of real
+    reports against hundreds of synthetic ones would barely move the weights otherwise)."""
+    if real_weight <= 1:
+        return list(reports)
+    out: list[Any] = []
+    for r in reports:
+        n = real_weight if (r.meta or {}).get("source", "synthetic") != "synthetic" else 1
+        out += [r] * n
+    return out
 
 
 def split_reports(reports: list[Any]) -> dict[str, list[Any]]:
@@ -94,18 +124,30 @@ def choose_threshold(
     return threshold, scores
 
 
-def train_crf(data: list[Path], out: Path, config: Any, name: str | None = None) -> dict[str, Any]:
+def train_crf(
+    data: list[Path],
+    out: Path,
+    config: Any,
+    name: str | None = None,
+    real_weight: int = 1,
+    exclude_sources: frozenset[str] | set[str] = frozenset(),
+) -> dict[str, Any]:
     """Train the CRF on the train split of ``data``, choose the fallback threshold on dev, write ``out``.
 
-    Test-split reports are never trained on. Returns the meta dict written to ``out/meta.json``.
+    Test-split reports are never trained on. ``real_weight``: each non-synthetic training report counts
+    that many times. ``exclude_sources``: reports whose ``meta.source`` is one of these are dropped from
+    every split (leave-one-source-out). Returns the meta dict written to ``out/meta.json``.
     """
     from ogi.features import FEATURES_VERSION
     from ogi.taggers.crf import MODEL_FILE, CRFTagger, featurize
     from ogi.taggers.integrity import file_record
 
     parts = read_splits(data)
+    if exclude_sources:
+        parts = {k: [r for r in v if (r.meta or {}).get("source") not in exclude_sources] for k, v in parts.items()}
+    n_real = sum((r.meta or {}).get("source", "synthetic") != "synthetic" for r in parts["train"])
     t0 = time.perf_counter()
-    train_docs, y_train = prepare(parts["train"])
+    train_docs, y_train = prepare(repeat_real(parts["train"], real_weight))
     X_train = featurize(train_docs)
     t_feat = time.perf_counter() - t0
     staging = out.parent / f".{out.name}.staging"
@@ -131,7 +173,9 @@ def train_crf(data: list[Path], out: Path, config: Any, name: str | None = None)
         "labels": sorted({lab for ys in y_train for lab in ys}),
         "features_version": FEATURES_VERSION,
         "libraries": _library_versions(),
-        "training_data": {"files": [str(p) for p in data], "hash": data_hash(data), "n_train": len(parts["train"]), "n_dev": len(parts["dev"])},
+        "training_data": {"files": [str(p) for p in data], "hash": data_hash(data), "n_train": len(parts["train"]), "n_dev": len(parts["dev"]),
+                          "n_real_train": n_real, "real_weight": real_weight,
+                          **({"excluded_sources": sorted(exclude_sources)} if exclude_sources else {})},
         "config": config.to_dict(),
         "fallback": True,
         "fallback_threshold": threshold,
