@@ -60,6 +60,10 @@ _CELL_TEXT = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:万元|元|%)?"  # "1,234"
 # a run of cells: after the first, each is preceded by spaces or starts with a sign (digits after
 # digits are already the same \d+: no nested repetition, so matching stays linear on long digit runs)
 _RUN = re.compile(rf"{_SIGN}?{_CELL_TEXT}(?: +{_SIGN}?{_CELL_TEXT}|{_SIGN}{_CELL_TEXT})*")
+_PLACEHOLDER_CHARS = "—/"
+# a legacy 统计表 prints blank cells as — or /: its runs may hold them
+_PH = r"(?:—+|/)"
+_LEGACY_RUN = re.compile(rf"(?:{_PH}|{_SIGN}?{_CELL_TEXT})(?: +(?:{_PH}|{_SIGN}?{_CELL_TEXT})|{_SIGN}{_CELL_TEXT})*")
 _CELL = re.compile(r"(?:[-+−–]|增|减)?(0|[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*)(\.\d{1,4})?(?:万元|元|%)?")
 _SEC_HEAD = re.compile(r"([一二三四五六七八九十]{1,3})[、.]")
 _NUMBERING_TOKEN = re.compile(r"[一二三四五六七八九十]{1,3}、|\([一二三四五六七八九十]{1,3}\)|\(\d{1,2}\)|(?<![\d.])\d{1,2}[.、](?!\d)")
@@ -137,6 +141,11 @@ def _cell_options(run: str, start: int, max_digits: int, whole_chunks: bool = Fa
     (with ``whole_chunks``, only the end of the space-separated chunk)."""
     out: list[tuple[int, str]] = []
     n = len(run)
+    if run[start] in _PLACEHOLDER_CHARS:  # a blank printed as "—", "——" or "/": one cell, as printed
+        end = start
+        while end < n and run[end] == run[start]:
+            end += 1
+        return [(end, run[start:end])]
     for end in range(start + 1, min(n, start + max_digits + 8) + 1):
         if run[end - 1] == " ":
             break
@@ -461,7 +470,7 @@ class _Reader:
         out: list[tuple[int, int]] = []
         line = self.line
         last_ordinal = 0  # the list numbering given back last (…9、 then 10、: two digits)
-        for m in _RUN.finditer(line):
+        for m in (_LEGACY_RUN if self.template == "legacy" else _RUN).finditer(line):
             s, e = m.start(), m.end()
             nxt = line[e : e + 1]
             if nxt and nxt in "年月日号":
@@ -691,6 +700,8 @@ class _Reader:
                     unit_text = u
                     break
         label = body[: len(body) - len(unit_text)].strip()
+        if not unit_text and not any(ch.isdigit() for ch in run):
+            return False  # a group row ("一、主动公开情况 —— ——"): no unit, no value
         if not label or len(label) > 60 or not _CJK.search(label) or len(self.rows) >= MAX_LEGACY_ROWS:
             return False
         # a group heading before a numbered sub-row ("一、主动公开情况(一)…") stays a header
