@@ -97,15 +97,10 @@ def looks_glued(line: str) -> bool:
     """True for a long line that holds table rows with their values glued on (a body on one line)."""
     if len(line) < MIN_LINE:
         return False
-    hits = 0
     rows = _GLUED_ROW.finditer(line)
     if "统计表" in line or "统计指标" in line or "指标名称" in line:  # legacy rows with no unit: "…公开数2122…"
         rows = itertools.chain(rows, _LEGACY_GLUED_ROW.finditer(line))
-    for _ in rows:
-        hits += 1
-        if hits >= 3:
-            return True
-    return False
+    return any(hits >= 3 for hits, _ in enumerate(rows, 1))
 
 
 # ---------------------------------------------------------------------------------------------
