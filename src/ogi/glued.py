@@ -31,6 +31,7 @@ label of each (``doc.meta["fixed_tags"]``, read by the decoder) and the starts o
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import logging
 import math
@@ -937,7 +938,8 @@ def _narrative_numbers(text: str) -> dict[str, list[str]]:
 
 
 def segment_line(doc: Document, line: str, base: int, line_index: int) -> list[Segment]:
-    """Segments of one running-text line (``line`` starts at ``base`` in ``doc.text``).
+    """Segments of one running-text line (``line`` starts at ``base`` in ``doc.text``, on 0-based line
+    ``line_index``; a caller passing several lines joined by spaces gets each segment's own line).
 
     Records each segment's label in ``doc.meta["fixed_tags"]`` (keyed by its (start, end)) and the
     starts of values whose column the text cannot decide in ``doc.meta["glued_ambiguous"]``.
@@ -969,6 +971,11 @@ def segment_line(doc: Document, line: str, base: int, line_index: int) -> list[S
     fixed: dict[tuple[int, int], Tag] = doc.meta.setdefault("fixed_tags", {})
     segs: list[Segment] = []
     pos = 0
+    # a caller may pass several lines of doc.text joined by spaces: each segment keeps its own line
+    breaks = [i for i, ch in enumerate(doc.text[base : base + len(line)]) if ch == "\n"]
+
+    def line_of(offset: int) -> int:
+        return line_index + bisect.bisect_right(breaks, offset) if breaks else line_index
 
     def gap(a: int, b: int) -> None:
         chunk = line[a:b]
@@ -977,7 +984,7 @@ def segment_line(doc: Document, line: str, base: int, line_index: int) -> list[S
             t = chunk.strip()
             s = base + a + lead
             kind = "prose" if len(t) > 40 or not t else "text"
-            segs.append(Segment(t, s, s + len(t), line_index, kind, sep="glued"))
+            segs.append(Segment(t, s, s + len(t), line_of(a + lead), kind, sep="glued"))
             fixed[(s, s + len(t))] = Tag("O", 0.9, SOURCE)
 
     for p in pieces:
@@ -985,7 +992,7 @@ def segment_line(doc: Document, line: str, base: int, line_index: int) -> list[S
             continue  # overlapping pieces: the first wins
         gap(pos, p.start)
         s, e = base + p.start, base + p.end
-        segs.append(Segment(line[p.start : p.end], s, e, line_index, p.kind, sep="glued"))
+        segs.append(Segment(line[p.start : p.end], s, e, line_of(p.start), p.kind, sep="glued"))
         fixed[(s, e)] = Tag(p.label, p.score, SOURCE)
         pos = p.end
     gap(pos, len(line))
