@@ -230,6 +230,7 @@ LEGACY_TITLES = (
     "政策解读与回应关切", "复议与诉讼情况", "制度机制建设情况", "保障措施落实情况", "公开工作中存在的不足",
     "改进措施和工作打算", "其他事项", "统计数据说明", "重点领域公开情况",
 )
+LEGACY_OPENERS = ("概述", "概况", "总体情况", "基本情况", "总体情况概述")
 # Invented legacy 统计表 rows: (label, unit or None for a group row). Provinces differ (DOMAIN.md):
 # each report draws a subset, in order, with its own numbering.
 LEGACY_ROWS = (
@@ -671,6 +672,13 @@ def build_items(rng: Random, style: Style, tpl: str, year: int, org: str) -> lis
     if tpl == "legacy":
         n = rng.randint(5, 12)
         titles = [LEGACY_TITLES[i] for i in sorted(rng.sample(range(len(LEGACY_TITLES)), n))]
+        # Free-form reports often open with an overview and reuse template-like titles: they are
+        # legacy sections all the same (words from schema.SECTION_KEYWORDS / SECTION_TITLES).
+        if rng.random() < 0.6:
+            titles[0] = rng.choice(LEGACY_OPENERS)
+        for j in range(1, len(titles)):
+            if rng.random() < 0.15:
+                titles[j] = rng.choice((SECTION_TITLES["s2"], SECTION_TITLES["s3"], "政府信息公开收费及减免情况"))
         table = rng.random() < 0.75
         for i, t in enumerate(titles, 1):
             items.append(("heading", f"{int_to_cn(i)}{sep}{mk.lab(t)}", f"SEC.legacy.{i}"))
