@@ -41,6 +41,10 @@ def detect_template(text: str, year: int | None) -> str:
             return "2019"
         if year is not None:
             return "2021" if year >= 2021 else "2019"
+        if "其他处理" in squashed or "结转下年度" in squashed:
+            # a page excerpt with no year and no table 2: table 3's (六)其他处理 block without the 2021
+            # template's 逾期不补正 / 收费通知要求 rows is the 2019 table
+            return "2019"
         return "2021"
     if any(m in text for m in MARKERS_LEGACY) or (year is not None and year <= 2018):
         return "legacy"

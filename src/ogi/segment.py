@@ -335,11 +335,51 @@ def glued_heading_cuts(line: str) -> list[int]:
     return cuts
 
 
+_GLUED_LINE = re.compile(r"^[^\d|]*[\u4e00-\u9fff)）][-−]?\d[\d.,]*(?:万元|元)?$")  # "行政规范性文件6233440"
+_SPACED_ROW = re.compile(r"[\u4e00-\u9fff)）]\s*(?:\|\s*)?[-+]?\d[\d.,]*(?:\s*\|?\s+[-+]?\d[\d.,]*)+\s*\|?\s*$")
+MIN_GLUED_LINES = 4
+
+
+def lined_glued(text: str, grid: bool = False) -> bool:
+    """True for a report whose table rows are each on a line of their own with the cells glued to the
+    label ("规章000" / "行政规范性文件6233440"): a text layer or crawler that dropped the cell spaces but
+    kept the line ends. Such rows need the running-text splitter's arithmetic (``ogi.glued``); a report
+    whose rows mostly print spaced cells is read line by line as before."""
+    if grid or len(text) < glued.MIN_LINE:
+        return False
+    n_glued = n_spaced = 0
+    for line in text.split("\n"):
+        s = line.strip()
+        if len(s) > 80 or len(s) < 4:
+            continue
+        if _GLUED_LINE.match(s) and not set(s[-7:]) <= {"0"}:
+            n_glued += 1
+        elif _SPACED_ROW.search(s):
+            n_spaced += 1
+    return n_glued >= MIN_GLUED_LINES and n_glued > 2 * n_spaced
+
+
+def _segment_lined_glued(doc: Document) -> list[Segment]:
+    """Segments of a lined report with glued rows: the text read as one running line (each newline
+    read as a space, so offsets stay those of ``doc.text``), each segment then given its real line."""
+    import bisect
+
+    text = doc.text
+    segs = glued.segment_line(doc, text.replace("\n", " "), 0, 0)
+    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    for seg in segs:
+        seg.line = bisect.bisect_right(starts, seg.start) - 1
+    return segs
+
+
 def segment(doc: Document) -> Document:
     """Fill ``doc.segments`` from ``doc.text``; returns the same document."""
     segs: list[Segment] = []
     text = doc.text
     grid = bool(doc.meta.get("grid"))  # a reader's grid keeps every cell, a leading empty one too
+    if lined_glued(text, grid) and glued.looks_glued(text.replace("\n", " ")):
+        doc.segments = _segment_lined_glued(doc)
+        return doc
     pos = 0
     blank_before = True
     lines = text.split("\n")
@@ -388,7 +428,9 @@ def segment(doc: Document) -> Document:
             continue
         if len(stripped) <= 30 and ("统计表" in stripped or stripped.startswith("附表") or stripped.replace(" ", "") in _LEGACY_HEADS):
             legacy_table = True  # from here on, lines may be rows of a legacy 统计表
-        n_join = 0 if grid else split_label_lines(lines, li, legacy_table)
+        n_join = split_label_lines(lines, li, legacy_table)
+        if grid and n_join and not _HEADING_LINE.match("".join(t.strip() for t in lines[li : li + n_join + 1])):
+            n_join = 0  # a reader's grid keeps its cells whole: only a narrative heading split over lines joins
         if n_join:
             flush_vertical()
             joined, end = stripped, body_start + len(stripped)

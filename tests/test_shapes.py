@@ -1,0 +1,252 @@
+"""The same report content in other shapes (training/shapes.py measures them on the real reports).
+
+Every report here is built from scratch (an invented agency, invented numbers): a 2021 report whose
+rows each sit on a line of their own with the cells glued to the label, a Markdown conversion with a
+narrative heading split over two lines, and a page excerpt of a 2019 report's sections 三–四 with no
+title and no year.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ogi import schema
+from ogi.context import detect_template
+from ogi.pipeline import tag_path
+from ogi.segment import lined_glued
+from ogi.taggers import load_tagger
+
+AGENCY = "石桥镇人民政府"
+
+# table 3 (2021): (natural person, commercial) per leaf row; the other four applicant columns are 0
+LEAVES = {
+    "granted": (14, 2),
+    "partial": (3, 0),
+    "denied.state_secret": (0, 0),
+    "denied.law_prohibited": (0, 0),
+    "denied.three_safety": (1, 0),
+    "denied.third_party": (0, 0),
+    "denied.internal_affairs": (0, 0),
+    "denied.process_info": (2, 0),
+    "denied.enforcement_file": (0, 0),
+    "denied.admin_query": (0, 0),
+    "unavailable.not_held": (9, 1),
+    "unavailable.needs_creation": (0, 0),
+    "unavailable.unclear": (0, 0),
+    "not_processed.petition": (4, 0),
+    "not_processed.repeat": (0, 0),
+    "not_processed.publication": (0, 0),
+    "not_processed.massive_repeat": (0, 0),
+    "not_processed.confirm_info": (0, 0),
+    "other.overdue_correction": (0, 0),
+    "other.overdue_fee": (0, 0),
+    "other.other": (1, 0),
+}
+CARRIED_OVER = (3, 0)
+CARRIED_FORWARD = (2, 1)
+T4 = ((4, 1, 0, 0, 5), (0, 0, 0, 1, 1), (0, 0, 0, 0, 0))
+
+LABELS = {
+    "new_received": "一、本年新收政府信息公开申请数量",
+    "carried_over": "二、上年结转政府信息公开申请数量",
+    "granted": "（一）予以公开",
+    "partial": "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+    "denied.state_secret": "1.属于国家秘密",
+    "denied.law_prohibited": "2.其他法律行政法规禁止公开",
+    "denied.three_safety": "3.危及“三安全一稳定”",
+    "denied.third_party": "4.保护第三方合法权益",
+    "denied.internal_affairs": "5.属于三类内部事务信息",
+    "denied.process_info": "6.属于四类过程性信息",
+    "denied.enforcement_file": "7.属于行政执法案卷",
+    "denied.admin_query": "8.属于行政查询事项",
+    "unavailable.not_held": "1.本机关不掌握相关政府信息",
+    "unavailable.needs_creation": "2.没有现成信息需要另行制作",
+    "unavailable.unclear": "3.补正后申请内容仍不明确",
+    "not_processed.petition": "1.信访举报投诉类申请",
+    "not_processed.repeat": "2.重复申请",
+    "not_processed.publication": "3.要求提供公开出版物",
+    "not_processed.massive_repeat": "4.无正当理由大量反复申请",
+    "not_processed.confirm_info": "5.要求行政机关确认或重新出具已获取信息",
+    "other.overdue_correction": "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+    "other.overdue_fee": "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+    "other.other": "3.其他",
+    "total_processed": "（七）总计",
+    "carried_forward": "四、结转下年度继续办理",
+}
+GROUPS = {
+    "granted": "三、本年度办理结果",
+    "denied.state_secret": "（三）不予公开",
+    "unavailable.not_held": "（四）无法提供",
+    "not_processed.petition": "（五）不予处理",
+    "other.overdue_correction": "（六）其他处理",
+}
+
+
+def _row(np: int, com: int) -> tuple[int, ...]:
+    return (np, com, 0, 0, 0, 0, np + com)
+
+
+def t3_rows() -> dict[str, tuple[int, ...]]:
+    """Every table-3 row of the invented report; the column identities hold."""
+    rows = {k: _row(*v) for k, v in LEAVES.items()}
+    tp = tuple(sum(r[c] for r in rows.values()) for c in range(7))
+    co, cf = _row(*CARRIED_OVER), _row(*CARRIED_FORWARD)
+    out = {"new_received": tuple(tp[c] + cf[c] - co[c] for c in range(7)), "carried_over": co}
+    out.update(rows)
+    out["total_processed"] = tp
+    out["carried_forward"] = cf
+    return out
+
+
+def lined_glued_report() -> str:
+    """A 2021 report, each table row on a line of its own with its cells glued to the label."""
+    lines = [
+        f"{AGENCY}2023年政府信息公开工作年度报告",
+        "一、总体情况",
+        "2023年，本镇持续深化政务公开，全年主动公开政府信息412条。",
+        "二、主动公开政府信息情况",
+        "第二十条第（一）项",
+        "信息内容本年制发件数本年废止件数现行有效件数",
+        "规章000",
+        "行政规范性文件2119",
+        "第二十条第（五）项",
+        "信息内容本年处理决定数量",
+        "行政许可736",
+        "第二十条第（六）项",
+        "信息内容本年处理决定数量",
+        "行政处罚41",
+        "行政强制0",
+        "第二十条第（八）项",
+        "信息内容本年收费金额（单位：万元）",
+        "行政事业性收费0",
+        "三、收到和处理政府信息公开申请情况",
+        "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+        "申请人情况自然人法人或其他组织总计",
+        "商业企业科研机构社会公益组织法律服务机构其他",
+    ]
+    t3 = t3_rows()
+    for key, label in LABELS.items():
+        if key in GROUPS:
+            lines.append(GROUPS[key])
+        lines.append(label + "".join(str(v) for v in t3[key]))
+    lines += [
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "行政复议行政诉讼",
+        "结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉",
+        "结果维持结果纠正其他结果尚未审结总计" * 2,
+        "".join(str(v) for g in T4 for v in g),
+        "五、存在的主要问题及改进情况",
+        "一是公开内容不够细化；二是解读形式较单一。下一步将逐项整改。",
+        "六、其他需要报告的事项",
+        "本年度未收取信息处理费。",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def rules():  # noqa: ANN201 - a Tagger
+    return load_tagger("rules")
+
+
+def _tag(tmp_path: Path, text: str, tagger, name: str = "r.txt") -> dict:  # noqa: ANN001
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return tag_path(p, tagger)
+
+
+def test_segment_lined_glued_rows_split_by_the_tables_identities(tmp_path: Path, rules) -> None:  # noqa: ANN001
+    text = lined_glued_report()
+    assert "予以公开142000016" in text and "\n行政规范性文件2119\n" in text
+    assert lined_glued(text)
+    rec = _tag(tmp_path, text, rules)
+    assert rec["status"] == "success", rec["errors"]
+    assert rec["template"] == "2021"
+    assert [s["key"] for s in rec["sections"]] == ["s1", "s2", "s3", "s4", "s5", "s6"]
+    got = {k: c["value"] for k, c in rec["cells"].items()}
+    want = {f"t3.{row}.{col}": str(v) for row, vals in t3_rows().items() for col, v in zip(schema.T3_COL_KEYS, vals, strict=True)}
+    want.update({f"t4.{k}": str(v) for k, v in zip(schema.T4_CELL_COLS, [v for g in T4 for v in g], strict=True)})
+    for key, value in want.items():
+        assert got.get(key) == value, (key, got.get(key), value)
+    assert got["t2.art20_5.licensing.decisions"] == "736"
+    assert got["t2.art20_6.penalty.decisions"] == "41"
+    # each cell keeps the line it is printed on
+    lines = text.split("\n")
+    granted = rec["cells"]["t3.granted.total"]["line"]
+    assert lines[granted - 1].startswith("（一）予以公开")
+
+
+def test_segment_lined_glued_not_taken_for_a_spaced_report() -> None:
+    text = lined_glued_report()
+    t3 = t3_rows()
+    spaced = text
+    for key, label in LABELS.items():
+        spaced = spaced.replace(label + "".join(str(v) for v in t3[key]), label + " " + " ".join(str(v) for v in t3[key]))
+    assert "予以公开 14 2 0 0 0 0 16" in spaced
+    assert not lined_glued(spaced)
+
+
+def test_segment_grid_heading_split_over_two_lines_is_one_section(tmp_path: Path, rules) -> None:  # noqa: ANN001
+    # a PDF→Markdown conversion: narrative wrapped at the page width, one heading broken after 3 chars
+    md = "\n".join(
+        [
+            f"# {AGENCY}2023年政府信息公开工作年度报告",
+            "一、总",
+            "体情况",
+            "本镇持续深化政务公开。",
+            "二、主动公开政府信息情况",
+            "第二十条第（一）项",
+            "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |",
+            "|---|---|---|---|",
+            "| 规章 | 0 | 0 | 0 |",
+            "| 行政规范性文件 | 2 | 1 | 19 |",
+            "三、收到和处理政府信息公开申",
+            "请情况",
+            "本年新收申请23件。",
+            "四、政府信息公开行政复议、行政诉讼情况",
+            "本年度无行政复议和行政诉讼。",
+            "五、存在的主要问题及改进情况",
+            "解读形式较单一。",
+            "六、其他需要报告的事项",
+            "无。",
+        ]
+    )
+    rec = _tag(tmp_path, md + "\n", rules, name="r.md")
+    assert [s["key"] for s in rec["sections"]] == ["s1", "s2", "s3", "s4", "s5", "s6"]
+    assert rec["sections"][0]["title"] == "一、总体情况"
+    assert rec["sections"][2]["title"] == "三、收到和处理政府信息公开申请情况"
+    got = {k: c["value"] for k, c in rec["cells"].items()}
+    assert [got.get(f"t2.art20_1.normative_docs.{c}") for c in ("issued", "repealed", "in_force")] == ["2", "1", "19"]
+
+
+def test_context_excerpt_without_year_or_table_2_is_2019_by_its_table_3() -> None:
+    t3_2019 = "申请人情况 自然人 本年新收政府信息公开申请数量 3 予以公开 2 (六)其他处理 1 (七)总计 3 四、结转下年度继续办理 0"
+    assert detect_template(t3_2019, None) == "2019"
+    t3_2021 = t3_2019.replace("(六)其他处理 1", "(六)其他处理 1.申请人无正当理由逾期不补正 1")
+    assert detect_template(t3_2021, None) == "2021"
+    assert detect_template(t3_2019, 2022) == "2021"  # a year still decides
+
+
+def test_context_excerpt_of_sections_3_and_4_decodes_2019_rows(tmp_path: Path, rules) -> None:  # noqa: ANN001
+    rows = [
+        ("一、本年新收政府信息公开申请数量", (6, 1, 0, 0, 0, 0, 7)),
+        ("二、上年结转政府信息公开申请数量", (0, 0, 0, 0, 0, 0, 0)),
+        ("（一）予以公开", (4, 1, 0, 0, 0, 0, 5)),
+        ("（六）其他处理", (2, 0, 0, 0, 0, 0, 2)),
+        ("（七）总计", (6, 1, 0, 0, 0, 0, 7)),
+        ("四、结转下年度继续办理", (0, 0, 0, 0, 0, 0, 0)),
+    ]
+    body = ["三、收到和处理政府信息公开申请情况", "申请人情况 自然人 法人或其他组织 总计", "商业企业 科研机构 社会公益组织 法律服务机构 其他"]
+    for label, vals in rows:
+        if label == "（一）予以公开":
+            body.append("三、本年度办理结果")
+        body.append(label + " " + " ".join(map(str, vals)))
+    body += ["四、政府信息公开行政复议、行政诉讼情况", "行政复议 行政诉讼", "结果维持 结果纠正 其他结果 尚未审结 总计", "0 " * 14 + "0"]
+    rec = _tag(tmp_path, "\n".join(body) + "\n", rules)
+    assert rec["status"] != "failed", rec["errors"]
+    assert rec["template"] == "2019"
+    got = {k: c["value"] for k, c in rec["cells"].items()}
+    assert got["t3.other.total"] == "2" and got["t3.other.natural_person"] == "2"
+    assert got["t3.granted.commercial"] == "1"
+    assert [s["key"] for s in rec["sections"]] == ["s3", "s4"]
