@@ -613,7 +613,7 @@ def _finish(partial: Path, out: Path, order: dict[str, int]) -> None:
                 src.seek(start)
                 dst.write(src.read(length))
     else:
-        from ogi.output import write_records
+        from ogi.export import write_records
 
         records = []
         with partial.open("rb") as src:

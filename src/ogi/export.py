@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ogi import schema
-from ogi.output import atomic_open
+from ogi.output import atomic_open, record_line
 from ogi.units import unit_of
 
 LEAD_COLUMNS = (
@@ -401,3 +401,26 @@ def write_xlsx(records: list[dict[str, Any]], path: str | Path, *, headers: str 
 
     with atomic_open(path, mode="wb") as fh:
         wb.save(fh)
+
+
+def write_records(records: list[dict[str, Any]], path: str | Path, keep_lines: list[str] | None = None) -> None:
+    """Write records to ``path`` by its suffix (.jsonl/.json, .csv, .xlsx), atomically.
+
+    ``keep_lines``: JSONL lines of an earlier run kept in front (``--resume``).
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix in (".jsonl", ".json", ".ndjson", ""):
+        with atomic_open(path) as fh:
+            for line in keep_lines or []:
+                fh.write(line + "\n")
+            for rec in records:
+                fh.write(record_line(rec) + "\n")
+        return
+    if keep_lines:
+        records = [json.loads(line) for line in keep_lines] + records
+    if suffix == ".csv":
+        write_csv(records, path)
+    elif suffix == ".xlsx":
+        write_xlsx(records, path)
+    else:
+        raise ValueError(f"{path}: unsupported output format {suffix!r}; use .jsonl, .csv or .xlsx")

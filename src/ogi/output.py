@@ -40,30 +40,3 @@ def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
 def record_line(record: dict[str, Any]) -> str:
     """One JSONL line (no trailing newline)."""
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-
-
-def write_records(records: list[dict[str, Any]], path: str | Path, keep_lines: list[str] | None = None) -> None:
-    """Write records to ``path`` by its suffix (.jsonl/.json, .csv, .xlsx), atomically.
-
-    ``keep_lines``: JSONL lines of an earlier run kept in front (``--resume``).
-    """
-    suffix = Path(path).suffix.lower()
-    if suffix in (".jsonl", ".json", ".ndjson", ""):
-        with atomic_open(path) as fh:
-            for line in keep_lines or []:
-                fh.write(line + "\n")
-            for rec in records:
-                fh.write(record_line(rec) + "\n")
-        return
-    if keep_lines:
-        records = [json.loads(line) for line in keep_lines] + records
-    if suffix == ".csv":
-        from ogi.export import write_csv
-
-        write_csv(records, path)
-    elif suffix == ".xlsx":
-        from ogi.export import write_xlsx
-
-        write_xlsx(records, path)
-    else:
-        raise ValueError(f"{path}: unsupported output format {suffix!r}; use .jsonl, .csv or .xlsx")

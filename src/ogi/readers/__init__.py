@@ -102,6 +102,21 @@ def read(path: str | Path) -> Document:
         return read_pdf(p)
     if data.startswith(b"PK\x03\x04"):
         raise DocumentLoadError(str(p), "a zip archive (DOCX or XLSX?) without its extension; rename it to .docx or .xlsx")
-    from ogi.readers.text import read_text
+    return _read_text_like(p, data)
 
-    return read_text(p, data)
+
+def _read_text_like(p: Path, data: bytes) -> Document:
+    """Text whose content decides the reader: Markdown (PDF-to-Markdown output saved as .txt), an HTML
+    fragment without <html>/<body>, or plain text."""
+    from ogi.readers.markdown import looks_like_markdown, mostly_markup, read_markdown
+    from ogi.readers.text import check_length, decode_bytes, text_document
+
+    raw, encoding = decode_bytes(data, str(p))
+    check_length(raw, str(p))
+    if looks_like_markdown(raw):
+        if mostly_markup(raw):
+            from ogi.readers.html import read_html
+
+            return read_html(p, data)
+        return read_markdown(p, raw=raw, encoding=encoding)
+    return text_document(p, raw, encoding)

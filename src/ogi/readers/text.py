@@ -129,18 +129,15 @@ def document_from_text(raw: str, path: str, doc_id: str, fmt: str = "text") -> D
 
 
 def read_text(path: Path, data: bytes | None = None) -> Document:
-    """Read a plain-text report (Markdown inside it goes to the Markdown reader)."""
+    """Read a plain-text report (``readers.read`` sends Markdown and HTML written in a .txt elsewhere)."""
     data = path.read_bytes() if data is None else data
     raw, encoding = decode_bytes(data, str(path))
     check_length(raw, str(path))
-    from ogi.readers.markdown import looks_like_markdown, mostly_markup, read_markdown
+    return text_document(path, raw, encoding)
 
-    if looks_like_markdown(raw):  # PDF-to-Markdown output saved as .txt
-        if mostly_markup(raw):  # an HTML fragment without <html>/<body>
-            from ogi.readers.html import read_html
 
-            return read_html(path, data)
-        return read_markdown(path, raw=raw, encoding=encoding)
+def text_document(path: Path, raw: str, encoding: str) -> Document:
+    """The Document of decoded plain text, its encoding noted."""
     doc = document_from_text(raw, str(path), path.stem)
     doc.meta["encoding"] = encoding
     return doc
