@@ -335,8 +335,10 @@ def glued_heading_cuts(line: str) -> list[int]:
     return cuts
 
 
-_GLUED_LINE = re.compile(r"^[^\d|]*[\u4e00-\u9fff)）][-−]?\d[\d.,]*(?:万元|元)?$")  # "行政规范性文件6233440"
-_SPACED_ROW = re.compile(r"[\u4e00-\u9fff)）]\s*(?:\|\s*)?[-+]?\d[\d.,]*(?:\s*\|?\s+[-+]?\d[\d.,]*)+\s*\|?\s*$")
+# a label with its digits glued on, ending its line ("行政规范性文件6233440"); one regex over the whole text
+# (this runs on every report), line lengths checked on the matches only
+_GLUED_END = re.compile(r"[\u4e00-\u9fff)）][-−]?\d[\d.,]*(?:万元|元)?[ \t]*$", re.M)
+_SPACED_END = re.compile(r"[\u4e00-\u9fff)）][ \t]*(?:\|[ \t]*)?[-+]?\d[\d.,]*(?:[ \t]*\|?[ \t]+[-+]?\d[\d.,]*)+[ \t]*\|?[ \t]*$", re.M)
 MIN_GLUED_LINES = 4
 
 
@@ -347,16 +349,14 @@ def lined_glued(text: str, grid: bool = False) -> bool:
     whose rows mostly print spaced cells is read line by line as before."""
     if grid or len(text) < glued.MIN_LINE:
         return False
-    n_glued = n_spaced = 0
-    for line in text.split("\n"):
-        s = line.strip()
-        if len(s) > 80 or len(s) < 4:
-            continue
-        if _GLUED_LINE.match(s) and not set(s[-7:]) <= {"0"}:
-            n_glued += 1
-        elif _SPACED_ROW.search(s):
-            n_spaced += 1
-    return n_glued >= MIN_GLUED_LINES and n_glued > 2 * n_spaced
+
+    def short(m: re.Match[str]) -> bool:  # a table row's line, not the end of a paragraph
+        return m.end() - text.rfind("\n", 0, m.start()) <= 80
+
+    n_glued = sum(1 for m in _GLUED_END.finditer(text) if short(m) and not set(m.group().strip()[-7:]) <= {"0"})
+    if n_glued < MIN_GLUED_LINES:
+        return False
+    return n_glued > 2 * sum(1 for m in _SPACED_END.finditer(text) if short(m))
 
 
 def _segment_lined_glued(doc: Document) -> list[Segment]:
