@@ -323,3 +323,20 @@ def test_batch_killed_leaves_no_worker_behind(tmp_path: Path) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_batch_from_a_script_without_main_guard(tmp_path: Path) -> None:
+    """Workers start from a fork server, which re-imports the caller's main module: a script without
+    ``if __name__ == "__main__"`` ran again in every worker, and a main read from stdin killed them."""
+    import subprocess
+
+    _seed_folder(tmp_path / "in", 2)
+    script = ("print('SCRIPT-BODY', flush=True)\n"
+              "from pathlib import Path\nfrom ogi.batch import run_tag, TagOptions\n"
+              "raise SystemExit(run_tag(['in'], Path('o.jsonl'), TagOptions(model='rules', jobs=2, progress=False)))\n")
+    (tmp_path / "script.py").write_text(script, encoding="utf-8")
+    for argv, stdin in (([sys.executable, "script.py"], None), ([sys.executable, "-"], script)):
+        r = subprocess.run(argv, input=stdin, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.count("SCRIPT-BODY") == 1
+        assert len(_records(tmp_path / "o.jsonl")) == 2

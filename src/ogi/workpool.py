@@ -13,11 +13,14 @@ itself while its progress-bar thread holds the stderr lock could deadlock the ch
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing as mp
 import os
 import signal
+import sys
 import time
+import types
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -155,6 +158,25 @@ def _is_ogi_error(exc: BaseException) -> bool:
     return isinstance(exc, OgiError)
 
 
+@contextlib.contextmanager
+def _main_hidden() -> Iterator[None]:
+    """Start a worker without re-running the caller's ``__main__`` in it.
+
+    A forkserver/spawn child imports the parent's main module (``multiprocessing`` does, so that
+    functions defined there unpickle): a user's script calling ``ogi`` without an
+    ``if __name__ == "__main__"`` guard would run again inside every worker, and a main read from
+    stdin cannot be imported at all (every worker died). Workers only run module-level functions of
+    importable modules, so the main module is swapped for an empty one while a worker starts.
+    """
+    saved = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if saved is not None:
+            sys.modules["__main__"] = saved
+
+
 @dataclass
 class _Worker:
     proc: Any
@@ -212,7 +234,8 @@ class WorkerPool:
             daemon=True,
             name="ogi-worker",
         )
-        proc.start()
+        with _main_hidden():
+            proc.start()
         child.close()
         w = _Worker(proc, parent)
         self._workers.append(w)
