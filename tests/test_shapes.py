@@ -250,3 +250,47 @@ def test_context_excerpt_of_sections_3_and_4_decodes_2019_rows(tmp_path: Path, r
     assert got["t3.other.total"] == "2" and got["t3.other.natural_person"] == "2"
     assert got["t3.granted.commercial"] == "1"
     assert [s["key"] for s in rec["sections"]] == ["s3", "s4"]
+
+
+def test_segment_spaced_row_keeps_sign_word_unit_and_bracketed_label_whole(tmp_path: Path, rules) -> None:  # noqa: ANN001
+    # a 2019 table 2 printed with spaces everywhere: "增 7", "330.5 元", a label broken inside its brackets
+    text = "\n".join(
+        [
+            "柳湾乡人民政府2019年政府信息公开工作年度报告",
+            "一、总体情况",
+            "本乡持续推进政务公开。",
+            "二、主动公开政府信息情况",
+            "第二十条第（五）项",
+            "信息内容 上一年项目数量 本年增/减 处理决定数量",
+            "行政许可 31 增 7 64",
+            "第二十条第（八）项",
+            "信息内容 上一年项目数量 本年增/减",
+            "行政事业性收费 4 减 1",
+            "第二十条第（九）项",
+            "信息内容 采购项目数量 采购总金额",
+            "政府集中采购 6 330.5 元",
+        ]
+    )
+    rec = _tag(tmp_path, text + "\n", rules)
+    got = {k: c["value"] for k, c in rec["cells"].items()}
+    assert got["t2.art20_5.licensing.change"] == "增7"
+    assert got["t2.art20_5.licensing.decisions"] == "64"
+    assert got["t2.art20_8.fees.change"] == "减1"
+    assert got["t2.art20_9.procurement.amount"] == "330.5元"
+
+    legacy = "\n".join(
+        [
+            "桐林街道办事处2017年政府信息公开工作年度报告",
+            "一、概述",
+            "本街道推进政务公开。",
+            "二、政府信息公开情况统计表",
+            "统计指标 单位 统计数",
+            "（一）政府信息公开工作专门机构数 个 2",
+            "1.专职人员数（不包括政府公报及政府网站 工作人员数） 人 3",
+            "2.兼职人员数 人 5",
+        ]
+    )
+    rec = _tag(tmp_path, legacy + "\n", rules, name="l.txt")
+    got = {k: c["value"] for k, c in rec["cells"].items()}
+    assert got.get("legacy.1.专职人员数(不包括政府公报及政府网站工作人员数)") == "3", got
+    assert got.get("legacy.2.兼职人员数") == "5"

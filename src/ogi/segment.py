@@ -69,6 +69,12 @@ def _split_space_tokens(body: str, base: int) -> list[tuple[str, int, int]]:
                 join = True  # "十四、 其他…" / "(一) 予以公开"
             elif _CJK1.match(tok[0]) and re.fullmatch(r"[\u4e00-\u9fff]+", prev[0]) and (len(prev[0]) == 1 or _spaced(prev)):
                 join = True  # "统 计 指 标"
+            elif prev[0] in ("增", "减") and is_number(tok[0]) and tok[0][0].isdigit():
+                join = True  # a 2019 change printed "增 82": the sign word belongs to its number
+            elif tok[0] in ("元", "万元") and is_number(prev[0]) and prev[0][-1].isdigit():
+                join = True  # an amount printed "2146.5 元" is one cell, as "2146.5元" is
+            elif prev[0].count("(") > prev[0].count(")") and not is_number(tok[0]) and len(prev[0]) + len(tok[0]) <= 60:
+                join = True  # a label broken inside its parentheses ("…(不包括政府网站 工作人员数)")
             if join:
                 merged[-1] = (prev[0] + tok[0], prev[1], tok[2])
                 continue
