@@ -71,7 +71,7 @@ def _text_features(text: str) -> tuple[tuple[str, str | float], ...]:
     f.append(("suf2", s[-2:]))
     f.append(("suf3", s[-3:]))
     for prefix in ("ROW.t2", "ROW.t3", "COL.t2", "COL.t3", "COL.t4"):
-        lab, sc = schema.match_label(text, prefix)
+        lab, sc = schema.alias_match(text, prefix)  # the alias table alone, as the CRF was trained (not ogi.keymatch)
         if sc >= 0.7:
             f.append((f"alias.{prefix}", lab))
             f.append((f"alias.{prefix}.sc", round(sc, 2)))

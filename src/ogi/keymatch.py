@@ -8,19 +8,25 @@ asks it only when no alias matches exactly or is contained in the text, and only
 the table (``prefix``): that is the "position" the label is read at.
 
 The model ships as ``models/keymatch/`` — ``meta.json`` plus ``weights.npz`` (vocabulary, idf,
-coefficients, intercepts, labels; no pickle). Prediction is numpy only and needs no scikit-learn.
+int8 coefficients with a scale per label, intercepts, labels; no pickle). Prediction reads the arrays
+itself and is plain Python: tagging needs neither numpy nor scikit-learn (their import alone would
+cost a worker a few tenths of a second).
 The model loads once per process, lazily; predictions are cached per text.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import logging
+import math
 import os
+import struct
+import zipfile
+from array import array
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-
-import numpy as np
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +39,7 @@ BOS, EOS = "^", "$"  # boundary marks: a label's first and last characters are i
 # table row for a section heading guard or a bogus Markdown header. A low probability therefore
 # gives a low tag score (under the callers' 0.7–0.8 acceptance) and so a low cell confidence.
 FLOOR, CEIL = 0.5, 0.87
+MAX_LABEL_LEN = 45  # squashed; the longest printed label has 35 characters: longer text is prose
 
 
 def model_dir() -> Path:
@@ -70,71 +77,124 @@ def char_ngrams(text: str) -> list[str]:
 
 
 class KeyMatcher:
-    """The shipped classifier: numpy arrays read from ``weights.npz`` (``allow_pickle=False``)."""
+    """The shipped classifier, held as plain Python arrays (prediction needs neither numpy nor
+    scikit-learn: a process that tags reports does not pay for importing them)."""
 
-    def __init__(self, vocab: list[str], idf: np.ndarray, coef: np.ndarray, intercept: np.ndarray,
-                 labels: list[str], temperature: float = 1.0, meta: dict | None = None) -> None:
+    def __init__(self, vocab: list[str], idf: Sequence[float], coef_t: Sequence[int], scale: Sequence[float],
+                 intercept: Sequence[float], labels: list[str], temperature: float = 1.0,
+                 meta: dict | None = None) -> None:
+        """``coef_t``: int8 coefficients, feature-major (``n_features × n_labels``, flattened);
+        label j's real coefficients are ``coef_t[i * n_labels + j] * scale[j]``."""
         self.index = {g: i for i, g in enumerate(vocab)}
-        self.idf = idf.astype(np.float64)
-        self.coef = coef.astype(np.float64)  # (n_labels, n_features)
-        self.intercept = intercept.astype(np.float64)
+        self.vocab = list(vocab)
+        self.idf = [float(x) for x in idf]
         self.labels = list(labels)
+        self.n_labels = len(self.labels)
+        self.coef_t = array("b", coef_t)
+        self.scale = [float(x) for x in scale]
+        self.intercept = [float(x) for x in intercept]
         self.label_index = {lab: i for i, lab in enumerate(self.labels)}
         self.temperature = float(temperature)
         self.meta = meta or {}
         self.none = self.label_index.get(NONE, -1)
-        self._prefix_cols: dict[str, np.ndarray] = {}
+        self._prefix_cols: dict[str, list[int]] = {}
+        self._rows: dict[int, list[tuple[int, int]]] = {}
 
     @classmethod
     def load(cls, path: Path) -> KeyMatcher:
-        """Read ``meta.json`` and ``weights.npz`` of a model directory."""
+        """Read ``meta.json`` and ``weights.npz`` of a model directory (no pickle, no numpy)."""
         meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
-        with np.load(path / "weights.npz", allow_pickle=False) as z:
-            scale = z.get("coef_scale", None)
-            coef = z["coef"].astype(np.float64)
-            if scale is not None:  # int8-quantised coefficients, one scale per label
-                coef = coef * scale[:, None]
-            return cls([str(v) for v in z["vocab"]], z["idf"], coef, z["intercept"],
-                       [str(x) for x in z["labels"]], float(meta.get("temperature", 1.0)), meta)
+        z = read_npz(path / "weights.npz")
+        return cls(z["vocab"], z["idf"], z["coef_t"], z["coef_scale"], z["intercept"], z["labels"],
+                   float(meta.get("temperature", 1.0)), meta)
 
-    def vector(self, norm: str) -> tuple[np.ndarray, np.ndarray]:
-        """Sparse TF-IDF vector of a normalised label: (feature indices, l2-normalised weights)."""
+    def vector(self, norm: str) -> list[tuple[int, float]]:
+        """Sparse TF-IDF vector of a normalised label: (feature index, l2-normalised weight) pairs."""
         counts: dict[int, int] = {}
+        index = self.index
         for g in char_ngrams(norm):
-            i = self.index.get(g)
+            i = index.get(g)
             if i is not None:
                 counts[i] = counts.get(i, 0) + 1
-        if not counts:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        w = np.fromiter(counts.values(), dtype=np.float64, count=len(counts)) * self.idf[idx]
-        return idx, w / np.linalg.norm(w)
+        w = [(i, c * self.idf[i]) for i, c in counts.items()]
+        norm2 = math.sqrt(sum(x * x for _, x in w)) or 1.0
+        return [(i, x / norm2) for i, x in w]
 
-    def proba_normalized(self, norm: str) -> np.ndarray:
+    def logits(self, norm: str) -> list[float]:
+        """Uncalibrated class scores of a normalised label."""
+        acc = [0.0] * self.n_labels
+        for i, x in self.vector(norm):
+            for j, q in self._row(i):
+                acc[j] += x * q
+        return [b + s * a for b, s, a in zip(self.intercept, self.scale, acc, strict=True)]
+
+    def _row(self, i: int) -> list[tuple[int, int]]:
+        """The non-zero (label, int8 coefficient) pairs of feature ``i`` (built on first use)."""
+        row = self._rows.get(i)
+        if row is None:
+            n = self.n_labels
+            row = [(j, q) for j, q in enumerate(self.coef_t[i * n : (i + 1) * n]) if q]
+            self._rows[i] = row
+        return row
+
+    def proba_normalized(self, norm: str) -> list[float]:
         """Calibrated class probabilities of a normalised label (all labels, ``NONE`` included)."""
-        idx, w = self.vector(norm)
-        logits = self.intercept + (self.coef[:, idx] @ w if len(idx) else 0.0)
-        z = logits / self.temperature
-        z = np.exp(z - z.max())
-        return z / z.sum()
+        z = [v / self.temperature for v in self.logits(norm)]
+        top = max(z)
+        e = [math.exp(v - top) for v in z]
+        total = sum(e)
+        return [v / total for v in e]
 
-    def _cols(self, prefix: str) -> np.ndarray:
+    def _cols(self, prefix: str) -> list[int]:
         if prefix not in self._prefix_cols:
-            self._prefix_cols[prefix] = np.array(
-                [i for i, lab in enumerate(self.labels) if lab != NONE and lab.startswith(prefix)], dtype=np.int64)
+            self._prefix_cols[prefix] = [i for i, lab in enumerate(self.labels) if lab != NONE and lab.startswith(prefix)]
         return self._prefix_cols[prefix]
 
-    def best(self, norm: str, prefix: str = "") -> tuple[str, float, float]:
-        """(label, probability, probability of NONE) among the labels under ``prefix`` and NONE."""
-        p = self.proba_normalized(norm)
+    def best(self, norm: str, prefix: str = "", proba: Sequence[float] | None = None) -> tuple[str, float, float]:
+        """(label, probability, probability of NONE) among the labels under ``prefix`` and NONE
+        (``proba``: the label's probabilities when already computed)."""
+        p = proba if proba is not None else self.proba_normalized(norm)
         cols = self._cols(prefix)
-        if not len(cols):
+        if not cols:
             return "", 0.0, 1.0
         pn = p[self.none] if self.none >= 0 else 0.0
-        sub = p[cols]
-        total = sub.sum() + pn
-        j = int(sub.argmax())
-        return self.labels[cols[j]], float(sub[j] / total), float(pn / total)
+        j = max(cols, key=lambda c: p[c])
+        total = sum(p[c] for c in cols) + pn
+        return self.labels[j], p[j] / total, pn / total
+
+
+_NPY_TYPES = {"|i1": "b", "<f4": "f", "<f8": "d", "<i8": "q"}
+
+
+def read_npz(path: Path) -> dict[str, list]:
+    """The arrays of an ``.npz`` as flat Python lists, read without numpy (and so without pickle):
+    int8 / float32 / float64 / int64 and fixed-width unicode arrays, C order."""
+    out: dict[str, list] = {}
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            data = zf.read(name)
+            if data[:6] != b"\x93NUMPY":
+                raise ValueError(f"{path}: {name} is not a .npy array")
+            if data[6] == 1:
+                hlen, off = struct.unpack("<H", data[8:10])[0], 10
+            else:
+                hlen, off = struct.unpack("<I", data[8:12])[0], 12
+            header = ast.literal_eval(data[off : off + hlen].decode("latin1"))
+            body = data[off + hlen :]
+            descr = header["descr"]
+            if header.get("fortran_order"):
+                raise ValueError(f"{path}: {name} is in Fortran order")
+            if descr.startswith("<U"):
+                width = int(descr[2:])
+                text = body.decode("utf-32-le")
+                out[name[:-4]] = [text[k : k + width].rstrip("\x00") for k in range(0, len(text), width)]
+            elif descr in _NPY_TYPES:
+                arr = array(_NPY_TYPES[descr])
+                arr.frombytes(body)
+                out[name[:-4]] = arr.tolist() if descr != "|i1" else arr
+            else:
+                raise ValueError(f"{path}: {name} has an unsupported type {descr}")
+    return out
 
 
 _MODEL: KeyMatcher | None = None
@@ -161,6 +221,7 @@ def set_model(model: KeyMatcher | None) -> None:
 
     _MODEL, _FAILED = model, model is None
     predict.cache_clear()
+    _proba.cache_clear()
     schema.match_label.cache_clear()
 
 
@@ -172,9 +233,16 @@ def predict(text: str, prefix: str = "") -> tuple[str, float, float]:
     """
     m = get_model()
     norm = normalize_label(text)
-    if m is None or not norm:
+    if m is None or not norm or len(norm) > MAX_LABEL_LEN:
         return "", 0.0, 1.0
-    return m.best(norm, prefix)
+    return m.best(norm, prefix, _proba(norm))
+
+
+@lru_cache(maxsize=65536)
+def _proba(norm: str) -> tuple[float, ...]:
+    """The shipped model's probabilities of a normalised label, computed once for every prefix."""
+    m = get_model()
+    return tuple(m.proba_normalized(norm)) if m is not None else ()
 
 
 def score(prob: float) -> float:

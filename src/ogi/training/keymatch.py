@@ -15,9 +15,10 @@ families to a base form:
 Texts that are no row or column (group headings, table furniture, section titles, block headings,
 random strings of the domain's characters) form the class ``NONE``.
 
-``python -m ogi.training.keymatch --out src/ogi/models/keymatch`` rebuilds the shipped model (same
-seed, same bytes of training data, same scores); ``--heldout`` prints the held-out-family table:
-for each family, a model trained without it against the alias matcher on variants made only by it.
+``python -m ogi.training.keymatch --heldout --out src/ogi/models/keymatch`` rebuilds the shipped model
+(same seed, same bytes of training data, same scores) and stores the held-out-family table in its
+meta.json: for each family, a model trained without it against the alias matcher on variants made
+only by it (``--heldout`` alone prints the table).
 """
 
 from __future__ import annotations
@@ -104,6 +105,28 @@ def none_forms() -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def ambiguous_fragments() -> frozenset[str]:
+    """2–4-character pieces of the base forms that two labels of one table share ("申请", "复议",
+    "公开"): a header cell cut to such a piece names no key, so it trains NONE, never a label."""
+    by_prefix: dict[str, dict[str, set[str]]] = {}
+    whole: set[str] = set()
+    for label, forms in base_forms().items():
+        pre = ".".join(label.split(".")[:2])
+        for f in forms:
+            sq = schema.squash(f)
+            whole.add(sq)
+            for n in (2, 3, 4):
+                for i in range(len(sq) - n + 1):
+                    by_prefix.setdefault(pre, {}).setdefault(sq[i : i + n], set()).add(label)
+    out = {frag for frags in by_prefix.values() for frag, labs in frags.items() if len(labs) > 1}
+    return frozenset(out - whole)
+
+
+_AMBIGUOUS = ambiguous_fragments()
+# extra rows printed under a table-3 row ("其中：…"): no key of their own (annotations/README.md)
+_SUB_ROWS = ("网上提交", "当面提交", "信函提交", "邮寄提交", "传真提交", "电子邮件", "线上申请", "来访申请", "依职权",
+             "本级", "下级", "涉及", "个人", "单位")
+
 # characters of the domain for random NONE strings
 _POOL = "".join(sorted({ch for forms in base_forms().values() for f in forms for ch in schema.squash(f)}
                        | set("的了和与在对为年度月日工作开展情况加强推进落实制度建设网站平台培训监督考核") - set("^$")))
@@ -149,7 +172,7 @@ def _truncate(rng: Random, s: str) -> str:
     if len(s) < 3:
         return s
     mode = rng.random()
-    lo = max(2, math.ceil(0.4 * len(s)))
+    lo = min(len(s) - 1, max(3, math.ceil(0.4 * len(s))))
     if mode < 0.4:
         return s[: rng.randint(lo, len(s) - 1)]
     if mode < 0.7:
@@ -234,13 +257,19 @@ def variant(rng: Random, base: str, families: Sequence[str], k: int | None = Non
         return _decorate(rng, s)
     chosen = rng.sample(list(families), min(len(families), k if k is not None else rng.choice((1, 1, 2))))
     for f in chosen:
-        s = FAMILY_FUNCS[f](rng, s) or s
+        out = FAMILY_FUNCS[f](rng, s)
+        if out and keymatch.normalize_label(out) not in _AMBIGUOUS:  # a piece two labels share names neither
+            s = out
     return _decorate(rng, s)
 
 
 def _none_text(rng: Random, forms: list[str], fams: Sequence[str]) -> str:
     r = rng.random()
-    if r < 0.5:
+    if r < 0.15:
+        return rng.choice(("其中", "其中：", "其中:", "含")) + rng.choice(_SUB_ROWS)
+    if r < 0.3:
+        return rng.choice(sorted(_AMBIGUOUS))
+    if r < 0.55:
         return variant(rng, rng.choice(forms), fams)
     if r < 0.8:  # a random string of the domain's characters
         return "".join(rng.choice(_POOL) for _ in range(rng.randint(2, 14)))
@@ -315,10 +344,9 @@ def fit(data: Sequence[tuple[str, str]], calib: Sequence[tuple[str, str]]) -> ke
     for g, i in vec.vocabulary_.items():
         vocab[i] = g
     coef, scale = quantize(clf.coef_)
-    m = keymatch.KeyMatcher(vocab, vec.idf_.astype(np.float32), coef.astype(np.float64) * scale[:, None],
-                            clf.intercept_.astype(np.float32), [str(c) for c in clf.classes_])
+    m = keymatch.KeyMatcher(vocab, vec.idf_.astype(np.float32).tolist(), np.ascontiguousarray(coef.T).ravel().tolist(),
+                            scale.tolist(), clf.intercept_.astype(np.float32).tolist(), [str(c) for c in clf.classes_])
     m.temperature = fit_temperature(m, calib)
-    m.meta = {"_coef_int8": coef, "_coef_scale": scale}
     return m
 
 
@@ -332,13 +360,8 @@ def quantize(coef: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def fit_temperature(m: keymatch.KeyMatcher, calib: Sequence[tuple[str, str]]) -> float:
     """The softmax temperature minimising the negative log-likelihood of ``calib`` (grid search)."""
-    logits, gold = [], []
-    for t, lab in calib:
-        idx, w = m.vector(keymatch.normalize_label(t))
-        logits.append(m.intercept + (m.coef[:, idx] @ w if len(idx) else 0.0))
-        gold.append(m.label_index[lab])
-    z = np.array(logits)
-    g = np.array(gold)
+    z = np.array([m.logits(keymatch.normalize_label(t)) for t, _ in calib])
+    g = np.array([m.label_index[lab] for _, lab in calib])
     best_t, best_nll = 1.0, math.inf
     for t in np.round(np.arange(0.3, 3.01, 0.05), 2):
         s = z / t
@@ -409,7 +432,7 @@ def train(seed: int = SEED) -> tuple[keymatch.KeyMatcher, dict]:
         "type": "keymatch",
         "description": "Printed row label / column header → canonical key of tables 2–4 (ogi.keymatch): "
                        "TF-IDF char 1–3-grams + multinomial logistic regression, temperature-calibrated; "
-                       "int8 coefficients with a scale per label (weights.npz, no pickle).",
+                       "int8 coefficients with a scale per label (weights.npz, no pickle; prediction in plain Python).",
         "labels": m.labels,
         "temperature": m.temperature,
         "seed": seed,
@@ -423,9 +446,13 @@ def train(seed: int = SEED) -> tuple[keymatch.KeyMatcher, dict]:
         "scores": scores,
         "score_note": "test_accuracy: argmax among the gold label's table (its prefix) on variants of a different "
                       "seed (all families); test_accuracy_alias: the alias matcher on the same texts; "
-                      "test_none_kept: non-label texts kept NONE under every prefix. Held-out families: "
-                      "python -m ogi.training.keymatch --heldout.",
-        "training_command": "python -m ogi.training.keymatch --out src/ogi/models/keymatch",
+                      "test_none_kept: non-label texts (random strings of the domain's characters, label pieces "
+                      "two labels share, 其中 rows, furniture) kept NONE under every one of the five prefixes. "
+                      "heldout_families: per family, a model trained without that family against the alias "
+                      "matcher (schema.alias_match) on variants made only by that family; classifier_score>=0.7 / "
+                      "alias_score>=0.7 count a match only at the rule tagger's table-3 row threshold. "
+                      "traditional is easy for the classifier because its input goes through OpenCC t2s.",
+        "training_command": "python -m ogi.training.keymatch --heldout --out src/ogi/models/keymatch",
     }
     return m, meta
 
@@ -433,12 +460,11 @@ def train(seed: int = SEED) -> tuple[keymatch.KeyMatcher, dict]:
 def save(m: keymatch.KeyMatcher, meta: dict, out: Path) -> None:
     """Write ``meta.json`` and ``weights.npz`` (no pickled objects)."""
     out.mkdir(parents=True, exist_ok=True)
-    vocab = [""] * len(m.index)
-    for g, i in m.index.items():
-        vocab[i] = g
-    np.savez_compressed(out / "weights.npz", vocab=np.array(vocab, dtype=str), idf=m.idf.astype(np.float32),
-                        coef=m.meta["_coef_int8"], coef_scale=m.meta["_coef_scale"],
-                        intercept=m.intercept.astype(np.float32), labels=np.array(m.labels, dtype=str))
+    n_feat, n_lab = len(m.vocab), m.n_labels
+    coef_t = np.frombuffer(m.coef_t.tobytes(), dtype=np.int8).reshape(n_feat, n_lab)
+    np.savez_compressed(out / "weights.npz", vocab=np.array(m.vocab, dtype=str), idf=np.array(m.idf, dtype=np.float32),
+                        coef_t=coef_t, coef_scale=np.array(m.scale, dtype=np.float32),
+                        intercept=np.array(m.intercept, dtype=np.float32), labels=np.array(m.labels, dtype=str))
     (out / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
@@ -460,14 +486,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m ogi.training.keymatch", description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=None, help="model directory to write (src/ogi/models/keymatch)")
     ap.add_argument("--seed", type=int, default=SEED)
-    ap.add_argument("--heldout", action="store_true", help="print the held-out-family table (JSON lines)")
+    ap.add_argument("--heldout", action="store_true",
+                    help="print the held-out-family table (JSON lines); with --out also store it in meta.json")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    if args.heldout:
-        for row in heldout_table(args.seed):
-            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+    table = heldout_table(args.seed) if args.heldout else None
+    for row in table or ():
+        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+    if table is not None and not args.out:
         return 0
     m, meta = train(args.seed)
+    if table is not None:
+        meta["heldout_families"] = table
     if args.out:
         save(m, meta, args.out)
         logger.info("wrote %s", args.out)
