@@ -340,3 +340,24 @@ def test_batch_from_a_script_without_main_guard(tmp_path: Path) -> None:
         assert r.returncode == 0, r.stderr
         assert r.stdout.count("SCRIPT-BODY") == 1
         assert len(_records(tmp_path / "o.jsonl")) == 2
+
+
+def test_dask_engine_times_out_a_slow_report(tmp_path: Path) -> None:
+    """The Dask engine used to wait in input order with no deadline: a slow first report held every
+    record back. Now each task has a deadline and records come as they finish."""
+    pytest.importorskip("distributed")
+    import random
+
+    from ogi.dask_engine import dask_records
+
+    rng = random.Random(1)
+    slow = tmp_path / "0-slow.txt"  # 1 MB of digits and bars: far more than a second to tag
+    slow.write_text("".join(rng.choice("0123456789 |\n一二三、（）") for _ in range(1_000_000)), encoding="utf-8")
+    files = [str(slow)] + [str(p) for p in _seed_folder(tmp_path / "in", 2)]
+    t0 = time.monotonic()
+    got = list(dask_records(files, "rules", None, timeout=3))
+    assert time.monotonic() - t0 < 60
+    by_index = dict(got)
+    assert sorted(by_index) == [0, 1, 2]
+    assert "timed out" in by_index[0]["errors"][0]
+    assert by_index[1]["status"] == by_index[2]["status"] == "success"
