@@ -294,3 +294,45 @@ def test_segment_spaced_row_keeps_sign_word_unit_and_bracketed_label_whole(tmp_p
     got = {k: c["value"] for k, c in rec["cells"].items()}
     assert got.get("legacy.1.专职人员数(不包括政府公报及政府网站工作人员数)") == "3", got
     assert got.get("legacy.2.兼职人员数") == "5"
+
+
+def _md_report(junk: bool) -> str:
+    """A PDF→Markdown conversion of table 3: some rows' labels detached above a bare row of numbers."""
+    t3 = t3_rows()
+
+    def cells(key: str) -> str:
+        vals = [str(v) for v in t3[key]]
+        if junk:  # a mis-decoded page: '?' before or U+FFFD after every number
+            vals = ["?" + v if i % 2 else v + "\ufffd" for i, v in enumerate(vals)]
+        return " | ".join(vals)
+
+    lines = [
+        f"# {AGENCY}2023年政府信息公开工作年度报告",
+        "## 三、收到和处理政府信息公开申请情况",
+        "| 申请人情况 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    detached = ("denied.internal_affairs", "denied.process_info")
+    for key, label in LABELS.items():
+        if key == detached[0]:  # both labels printed as text lines (wrapped), then their two bare rows
+            for k in detached:
+                lines += ["", LABELS[k][:7], LABELS[k][7:]]
+            for k in detached:
+                lines += ["", f"| {cells(k)} |", "|---|---|---|---|---|---|---|"]
+            lines += ["", "| 申请人情况 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |", "|---|---|---|---|---|---|---|---|"]
+        elif key not in detached:
+            lines.append(f"| {label} | {cells(key)} |")
+    lines += ["", "## 四、政府信息公开行政复议、行政诉讼情况", "本年度无行政复议和行政诉讼。"]
+    return "\n".join(lines) + "\n"
+
+
+def test_markdown_junk_around_numbers_reads_as_the_clean_conversion(tmp_path: Path, rules) -> None:  # noqa: ANN001
+    clean = _tag(tmp_path, _md_report(False), rules, name="c.md")
+    dirty = _tag(tmp_path, _md_report(True), rules, name="d.md")
+    want = {f"t3.{row}.{col}": str(v) for row, vals in t3_rows().items() for col, v in zip(schema.T3_COL_KEYS, vals, strict=True)}
+    got_clean = {k: c["value"] for k, c in clean["cells"].items()}
+    got_dirty = {k: c["value"] for k, c in dirty["cells"].items()}
+    assert got_clean["t3.granted.total"] == "16" and got_clean["t3.denied.process_info.natural_person"] == "2"
+    assert got_dirty == got_clean
+    for key in ("t3.granted.natural_person", "t3.denied.process_info.total", "t3.unavailable.not_held.total", "t3.total_processed.total"):
+        assert got_dirty[key] == want[key], key

@@ -142,8 +142,8 @@ def junk(text: str) -> str:
 
 
 def fullwidth(text: str) -> str:
-    """Full-width digits and ASCII punctuation (outside markup)."""
-    table = {c: chr(c + 0xFEE0) for c in range(0x21, 0x7F) if not chr(c).isalpha() and chr(c) not in "<>/=\"'#"}
+    """Full-width digits and punctuation (not markup: HTML tags, Markdown's | - # stay ASCII)."""
+    table = {c: chr(c + 0xFEE0) for c in range(0x21, 0x7F) if not chr(c).isalpha() and chr(c) not in "<>/=\"'#|-"}
     return text.translate(table)
 
 

@@ -55,7 +55,8 @@ MIN_T3_VALUES = 5  # a table-3 row holds at least this many numbers (7 applicant
 
 
 def _is_number(text: str) -> bool:
-    return bool(_NUMBER.match(text))
+    # junk a mis-decoded page puts around numbers ("?12", "0\ufffd") is dropped by normalisation later
+    return bool(_NUMBER.match(text.strip("?\ufffd？")))
 
 
 def _is_blankish(text: str) -> bool:
