@@ -351,11 +351,11 @@ def test_dask_engine_times_out_a_slow_report(tmp_path: Path) -> None:
     from ogi.dask_engine import dask_records
 
     rng = random.Random(1)
-    slow = tmp_path / "0-slow.txt"  # 1 MB of digits and bars: far more than a second to tag
-    slow.write_text("".join(rng.choice("0123456789 |\n一二三、（）") for _ in range(1_000_000)), encoding="utf-8")
+    slow = tmp_path / "0-slow.txt"  # 2 MB of digits and bars: about a minute to tag
+    slow.write_text("".join(rng.choice("0123456789 |\n一二三、（）") for _ in range(2_000_000)), encoding="utf-8")
     files = [str(slow)] + [str(p) for p in _seed_folder(tmp_path / "in", 2)]
     t0 = time.monotonic()
-    got = list(dask_records(files, "rules", None, timeout=3))
+    got = list(dask_records(files, "rules", None, timeout=10))
     assert time.monotonic() - t0 < 60
     by_index = dict(got)
     assert sorted(by_index) == [0, 1, 2]
