@@ -336,3 +336,17 @@ def test_markdown_junk_around_numbers_reads_as_the_clean_conversion(tmp_path: Pa
     assert got_dirty == got_clean
     for key in ("t3.granted.natural_person", "t3.denied.process_info.total", "t3.unavailable.not_held.total", "t3.total_processed.total"):
         assert got_dirty[key] == want[key], key
+
+
+def test_glued_blank_row_label_before_a_heading_is_not_its_title(tmp_path: Path, rules) -> None:  # noqa: ANN001
+    # one line (a crawler's text); table 3's last row printed blank, so its label runs into section 四
+    lines = lined_glued_report().split("\n")
+    t3 = t3_rows()
+    row = LABELS["carried_forward"] + "".join(str(v) for v in t3["carried_forward"])
+    lines[lines.index(row)] = LABELS["carried_forward"]
+    text = "".join(lines)
+    assert "继续办理四、政府信息公开行政复议" in text
+    rec = _tag(tmp_path, "标题: 年报\n" + text + "\n", rules)
+    titles = {s["key"]: s["title"] for s in rec["sections"]}
+    assert titles["s4"] == "四、政府信息公开行政复议、行政诉讼情况"
+    assert titles["s3"] == "三、收到和处理政府信息公开申请情况"

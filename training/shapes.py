@@ -216,6 +216,47 @@ def split_heading(text: str) -> str | None:
     return "\n".join(out) if n else None
 
 
+def cell_per_line_blanks(text: str) -> str:
+    """One cell per line, a blank cell printed as an empty line (crawlers that keep every table cell)."""
+    out: list[str] = []
+    for line in text.splitlines():
+        cs = _cells(line)
+        out.extend(cs if len(cs) > 1 else [line.strip()])
+    return "\n".join(out)
+
+
+def collapsed(text: str) -> str:
+    """One cell per line with runs of identical consecutive lines printed once (a row of zeros as "0")."""
+    out: list[str] = []
+    for line in cell_per_line(text).splitlines():
+        if not out or line.strip() != out[-1].strip() or not line.strip():
+            out.append(line)
+    return "\n".join(out)
+
+
+_ITEM = re.compile(r"^第二十条第\s*[(（]([一五六八九])[)）]\s*项$")
+
+
+def split_item(text: str) -> str | None:
+    """One cell per line, each table-2 item header in pieces ("第二十条第" / "（" / "一" / "）" / "项")."""
+    out: list[str] = []
+    n = 0
+    for line in cell_per_line(text).splitlines():
+        m = _ITEM.match(line.strip())
+        if m:
+            out += ["第二十条第", "（", m.group(1), "）", "项"]
+            n += 1
+        else:
+            out.append(line)
+    return "\n".join(out) if n else None
+
+
+def unicode_minus(text: str) -> str | None:
+    """Negative numbers printed with U+2212 MINUS SIGN."""
+    body, n = re.subn(r"(?<![\d\w])-(?=\d)", "\u2212", text)
+    return body if n else None
+
+
 JUNK_LINES = ["翻译", "搜索", "复制", "分享到：", "打印本页", "关闭窗口"]
 
 
@@ -248,10 +289,14 @@ SHAPES: dict[str, Callable[[str], str | None]] = {
     "cell_per_line": cell_per_line,
     "split_label": split_label,
     "split_heading": split_heading,
+    "cell_per_line_blanks": cell_per_line_blanks,
+    "collapsed": collapsed,
+    "split_item": split_item,
+    "unicode_minus": unicode_minus,
     "site_junk": site_junk,
     "chrome": chrome,
 }
-ROW_LEVEL = {"oneline_glued", "lines_glued"}  # shapes whose digit splits the text alone cannot decide
+ROW_LEVEL = {"oneline_glued", "lines_glued", "collapsed", "oneline_excerpt"}  # shapes whose digit splits the text alone cannot decide
 
 
 # ---------------------------------------------------------------------------------------------
@@ -317,6 +362,7 @@ def _score(gold: Any, path: Path, tagger: Any, source: str, row_level: bool) -> 
         "status": s.status,
         "nz_f1": round(nz["f1"], 4),
         "sec_f1": round(sec["f1"], 4),
+        "sec_title_f1": round(prf(*s.sec_title)["f1"], 4),
         "nz": s.nz,
         "sec": s.sec,
         "seconds": round(time.perf_counter() - t0, 3),
@@ -353,6 +399,10 @@ def variants(gold: Any, tmp: Path) -> list[tuple[str, Path, Any]]:
         p = tmp / f"{gold.id}.{name}{suffix}"
         p.write_text(body, encoding="utf-8")
         out.append((name, p, g))
+        if name == "excerpt_s3_s4":  # the same excerpt as a crawler's one glued line
+            p = tmp / f"{gold.id}.oneline_excerpt{suffix}"
+            p.write_text(oneline_glued(body), encoding="utf-8")
+            out.append(("oneline_excerpt", p, g))
     return out
 
 

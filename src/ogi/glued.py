@@ -455,6 +455,9 @@ class _Reader:
         stop = _TITLE_STOP.search(window)
         if stop:
             window = window[: stop.start()]
+        nxt = _SEC_HEAD.search(window, 1)  # a blank row's label glued to the next heading ("四、结转…四、政府…")
+        if nxt:
+            window = window[: nxt.start()]
         ends = list(_TITLE_END_WORDS.finditer(window))
         if ends:
             return start + ends[-1].end()
