@@ -90,7 +90,7 @@ def test_crf_model_without_checksum_cannot_hang_or_crash_a_batch(tmp_path: Path)
         (d / "model.crfsuite").write_bytes(variant)
         r = subprocess.run([sys.executable, "-m", "ogi.cli.main", "tag", str(seeds), "-m", str(d), "-j", "2",
                             "-o", str(tmp_path / f"o{k}.jsonl"), "--no-progress"],
-                           capture_output=True, text=True, timeout=120)
+                           capture_output=True, text=True, timeout=120, check=False)
         assert "Traceback" not in r.stderr, r.stderr
         assert r.returncode in (0, 1, 2), r.stderr
         if r.returncode == 2:
@@ -100,31 +100,34 @@ def test_crf_model_without_checksum_cannot_hang_or_crash_a_batch(tmp_path: Path)
 
 
 def test_transformer_huge_architecture_refused_before_allocation(tmp_path: Path) -> None:
+    """A transformer config asking for a 4 GB embedding used to be allocated before any check; every
+    size in the shipped config times 1000 is now refused with a ModelLoadError, and memory stays flat."""
     import json
+    import resource
 
-    from ogi.errors import ModelLoadError
-    from ogi.taggers.integrity import check_architecture
-    from ogi.taggers import models_dir
-
-    cfg = json.loads((models_dir() / "transformer-default" / "config.json").read_text(encoding="utf-8"))
-    check_architecture(cfg["architecture"], "ok")  # the shipped one passes
-    huge = dict(cfg["architecture"], n_chars=100_000, char_dim=10_000)  # a 4 GB embedding
-    with pytest.raises(ModelLoadError, match="parameters"):
-        check_architecture(huge, "config.json")
-    with pytest.raises(ModelLoadError, match="n_feats"):
-        check_architecture(dict(cfg["architecture"], n_feats=-1), "config.json")
     pytest.importorskip("torch")
-    from ogi.taggers import load_tagger
+    from ogi.errors import ModelLoadError
+    from ogi.taggers import load_tagger, models_dir
+
+    words = ("size", "dim", "vocab", "hidden", "layers", "heads", "ff", "window", "position", "n_")
+
+    def inflate(obj):  # noqa: ANN001, ANN202
+        if isinstance(obj, dict):
+            return {k: (v * 1000 if isinstance(v, int) and not isinstance(v, bool) and v > 1
+                        and any(w in k for w in words) else inflate(v)) for k, v in obj.items()}
+        return obj
 
     d = tmp_path / "tr"
     shutil.copytree(models_dir() / "transformer-default", d)
-    cfg["architecture"] = huge
-    (d / "config.json").write_text(json.dumps(cfg), encoding="utf-8")
+    cfg = json.loads((d / "config.json").read_text(encoding="utf-8"))
+    (d / "config.json").write_text(json.dumps(inflate(cfg)), encoding="utf-8")
     meta = json.loads((d / "meta.json").read_text(encoding="utf-8"))
-    meta.pop("files")
+    meta.pop("files", None)  # a model from before checksums: only the size check stands in the way
     (d / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-    with pytest.raises(ModelLoadError, match="parameters"):
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(ModelLoadError):
         load_tagger(str(d))
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 500_000  # KB: nothing huge allocated
 
 
 # --------------------------------------------------------------------------------------- spreadsheets

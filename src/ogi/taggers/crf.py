@@ -7,7 +7,6 @@ probability, used as the tag score.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, ClassVar
 
