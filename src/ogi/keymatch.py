@@ -24,9 +24,11 @@ import os
 import struct
 import zipfile
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
+
+from ogi.normalize import squash
 
 logger = logging.getLogger(__name__)
 
@@ -60,9 +62,7 @@ def _t2s():
 @lru_cache(maxsize=65536)
 def normalize_label(text: str) -> str:
     """The text the classifier reads: numbering, spaces and punctuation removed, simplified script."""
-    from ogi import schema
-
-    s = schema.squash(text)
+    s = squash(text)
     return _t2s().convert(s) if s else s
 
 
@@ -214,15 +214,22 @@ def get_model() -> KeyMatcher | None:
     return _MODEL
 
 
+_ON_CHANGE: list[Callable[[], None]] = []
+
+
+def on_model_change(clear: Callable[[], None]) -> None:
+    """Register a cache to clear when ``set_model`` swaps the matcher (``schema.match_label`` caches results)."""
+    _ON_CHANGE.append(clear)
+
+
 def set_model(model: KeyMatcher | None) -> None:
     """Use another key matcher in this process (tests, measurements); clears the prediction cache."""
     global _MODEL, _FAILED
-    from ogi import schema
-
     _MODEL, _FAILED = model, model is None
     predict.cache_clear()
     _proba.cache_clear()
-    schema.match_label.cache_clear()
+    for clear in _ON_CHANGE:
+        clear()
 
 
 @lru_cache(maxsize=65536)

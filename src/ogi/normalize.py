@@ -131,3 +131,25 @@ def _simplify(text: str, offsets: array) -> tuple[str, array]:
 def normalize_value(text: str) -> str:
     """A cell value as SCHEMA.md wants it: NFKC, simplified script ("萬元" → "万元"), junk removed, trimmed."""
     return normalize(text)[0].strip()
+
+
+# Label text for matching (schema aliases, the key matcher): numbering, spaces and punctuation removed.
+_NUMBERING = re.compile(
+    r"^\s*(?:[(（]?[一二三四五六七八九十]+[)）、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.．、)）]|[①-⑩])\s*"
+)
+_STRIP = re.compile(r"[\s\u3000:：，,。.;；“”\"'‘’《》()（）/、|_\-—]+")
+
+
+def strip_numbering(text: str) -> str:
+    """Remove a leading list numbering such as 一、 （三） 2. from a label (repeatedly)."""
+    prev = None
+    while prev != text:
+        prev = text
+        text = _NUMBERING.sub("", text, count=1)
+    return text
+
+
+@lru_cache(maxsize=65536)
+def squash(text: str) -> str:
+    """Label text reduced for matching: numbering, spaces and punctuation removed."""
+    return _STRIP.sub("", strip_numbering(text))

@@ -24,6 +24,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ogi import keymatch
+from ogi.normalize import squash, strip_numbering  # noqa: F401 - label helpers, used here and re-exported
+
 SECTION_KEYS = ("s1", "s2", "s3", "s4", "s5", "s6")
 
 SECTION_TITLES = {
@@ -358,27 +361,6 @@ def is_valid_cell_key(key: str) -> bool:
 # Matching printed text to keys
 # ---------------------------------------------------------------------------------------------
 
-_NUMBERING = re.compile(
-    r"^\s*(?:[(（]?[一二三四五六七八九十]+[)）、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.．、)）]|[①-⑩])\s*"
-)
-_STRIP = re.compile(r"[\s\u3000:：，,。.;；“”\"'‘’《》()（）/、|_\-—]+")
-
-
-def strip_numbering(text: str) -> str:
-    """Remove a leading list numbering such as 一、 （三） 2. from a label (repeatedly)."""
-    prev = None
-    while prev != text:
-        prev = text
-        text = _NUMBERING.sub("", text, count=1)
-    return text
-
-
-@lru_cache(maxsize=65536)
-def squash(text: str) -> str:
-    """Label text reduced for matching: numbering, spaces and punctuation removed."""
-    return _STRIP.sub("", strip_numbering(text))
-
-
 def _bigrams(s: str) -> set[str]:
     return {s[i : i + 2] for i in range(len(s) - 1)} if len(s) > 1 else {s}
 
@@ -432,12 +414,13 @@ def match_label(text: str, prefix: str = "") -> tuple[str, float]:
     """
     best, best_score = alias_match(text, prefix)
     if prefix and best_score < 0.8:
-        from ogi import keymatch
-
         lab, score = keymatch.match(text, prefix)
         if lab and score > best_score:
             return lab, score
     return best, best_score
+
+
+keymatch.on_model_change(match_label.cache_clear)  # another key matcher, other answers
 
 
 @lru_cache(maxsize=65536)
