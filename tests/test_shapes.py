@@ -350,3 +350,37 @@ def test_glued_blank_row_label_before_a_heading_is_not_its_title(tmp_path: Path,
     titles = {s["key"]: s["title"] for s in rec["sections"]}
     assert titles["s4"] == "四、政府信息公开行政复议、行政诉讼情况"
     assert titles["s3"] == "三、收到和处理政府信息公开申请情况"
+
+
+def cell_per_line_t3(partial_label: str) -> str:
+    """Sections 三–四 of the invented report rendered one cell per line (a crawler of a Word table)."""
+    lines = [
+        "三、收到和处理政府信息公开申请情况",
+        "申请人情况",
+        "自然人",
+        "法人或其他组织",
+        "总计",
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
+    ]
+    t3 = t3_rows()
+    for key, label in LABELS.items():
+        if key in GROUPS:
+            lines.append(GROUPS[key])
+        lines.append(partial_label if key == "partial" else label)
+        lines += [str(v) for v in t3[key]]
+    lines += ["四、政府信息公开行政复议、行政诉讼情况", "行政复议", "行政诉讼"]
+    lines += [str(v) for g in T4 for v in g]
+    return "\n".join(lines) + "\n"
+
+
+def test_segment_label_with_spaced_parenthetical_is_one_cell(tmp_path: Path, rules) -> None:  # noqa: ANN001
+    text = cell_per_line_t3("（二）部分公开 （区分处理的， 只计这一情形， 不计其他情形）")
+    rec = _tag(tmp_path, text, rules)
+    got = {k: c["value"] for k, c in rec["cells"].items()}
+    for row in ("partial", "granted", "other.other", "total_processed"):
+        for col, v in zip(schema.T3_COL_KEYS, t3_rows()[row], strict=True):
+            assert got.get(f"t3.{row}.{col}") == str(v), (row, col, got.get(f"t3.{row}.{col}"))

@@ -84,21 +84,27 @@ def _sources() -> list[Any]:
     return out
 
 
-def _lined_text(gold: Any) -> str:
-    """The report as lined text: a text file as it is; a PDF or HTML page as its reader renders it
-    (tables as ``a | b | c`` rows)."""
+def _texts(gold: Any) -> tuple[str, str]:
+    """(file text, lined text) of a report. The file text is a text file as it is (a PDF or HTML page:
+    its reader's rendering); the lined text is what the reader renders (tables as ``a | b | c`` rows),
+    so a PDF→Markdown conversion's artefacts (made-up headers 数据1.., dummy tables, detached labels)
+    are not carried into shapes that content never arrives in (one line, one cell per line)."""
     from ogi.readers import read
 
     raw = Path(gold.raw)
+    doc = read(raw)
     if raw.suffix.lower() in {".pdf", ".html", ".htm"}:
-        return read(raw).text
+        return doc.text, doc.text
     data = raw.read_bytes()
     for enc in ("utf-8-sig", "gb18030"):
         try:
-            return data.decode(enc)
+            text = data.decode(enc)
+            break
         except UnicodeDecodeError:
             continue
-    return data.decode("utf-8", "replace")
+    else:
+        text = data.decode("utf-8", "replace")
+    return text, (doc.text if doc.fmt == "markdown" else text)
 
 
 def _cells(line: str) -> list[str]:
@@ -296,6 +302,8 @@ SHAPES: dict[str, Callable[[str], str | None]] = {
     "site_junk": site_junk,
     "chrome": chrome,
 }
+# shapes of the file as it is (a Markdown conversion stays Markdown); the others reshape its rendering
+FILE_SHAPES = {"s2t", "crlf", "junk", "fullwidth", "unicode_minus", "split_heading", "site_junk", "chrome"}
 ROW_LEVEL = {"oneline_glued", "lines_glued", "collapsed", "oneline_excerpt"}  # shapes whose digit splits the text alone cannot decide
 
 
@@ -375,7 +383,7 @@ def _score(gold: Any, path: Path, tagger: Any, source: str, row_level: bool) -> 
 def variants(gold: Any, tmp: Path) -> list[tuple[str, Path, Any]]:
     """(shape, file, gold) for every shape of one report; files written under ``tmp``."""
     raw = Path(gold.raw)
-    text = _lined_text(gold)
+    file_text, text = _texts(gold)
     out: list[tuple[str, Path, Any]] = [("original", raw, gold)]
     suffix = ".txt"
     if raw.suffix.lower() in {".pdf", ".html", ".htm"}:
@@ -389,7 +397,7 @@ def variants(gold: Any, tmp: Path) -> list[tuple[str, Path, Any]]:
             p.write_text(fn(html), encoding="utf-8", newline="")
             out.append((name, p, gold))
     for name, fn in SHAPES.items():
-        body = fn(text)
+        body = fn(file_text if name in FILE_SHAPES else text)
         if body is None:
             continue
         p = tmp / f"{gold.id}.{name}{suffix}"

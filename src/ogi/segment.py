@@ -57,6 +57,10 @@ def _is_prose(line: str) -> bool:
     return len(line) > 35 and line.count(",") >= 2 and not line.startswith(("(", "（"))
 
 
+_CJK_END = re.compile(r"[\u4e00-\u9fff]$")
+_PAREN_NUMBERING = re.compile(r"^\([一二三四五六七八九十\d]{1,3}\)")  # "(一)予以公开" starts a new cell
+
+
 def _split_space_tokens(body: str, base: int) -> list[tuple[str, int, int]]:
     """Whitespace-split a tabular line into (text, start, end) cells, rejoining what the spaces broke."""
     toks = [(m.group(), base + m.start(), base + m.end()) for m in re.finditer(r"\S+", body)]
@@ -75,6 +79,8 @@ def _split_space_tokens(body: str, base: int) -> list[tuple[str, int, int]]:
                 join = True  # an amount printed "2146.5 元" is one cell, as "2146.5元" is
             elif prev[0].count("(") > prev[0].count(")") and not is_number(tok[0]) and len(prev[0]) + len(tok[0]) <= 60:
                 join = True  # a label broken inside its parentheses ("…(不包括政府网站 工作人员数)")
+            elif tok[0].startswith("(") and not _PAREN_NUMBERING.match(tok[0]) and _CJK_END.search(prev[0]) and not is_number(prev[0]) and len(prev[0]) + len(tok[0]) <= 60:
+                join = True  # a label and its parenthetical ("部分公开 (区分处理的, …)") are one cell
             if join:
                 merged[-1] = (prev[0] + tok[0], prev[1], tok[2])
                 continue
