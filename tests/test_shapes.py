@@ -384,3 +384,16 @@ def test_segment_label_with_spaced_parenthetical_is_one_cell(tmp_path: Path, rul
     for row in ("partial", "granted", "other.other", "total_processed"):
         for col, v in zip(schema.T3_COL_KEYS, t3_rows()[row], strict=True):
             assert got.get(f"t3.{row}.{col}") == str(v), (row, col, got.get(f"t3.{row}.{col}"))
+
+
+def test_glued_ordinal_followed_by_a_space_goes_back_to_its_label(tmp_path: Path, rules) -> None:  # noqa: ANN001
+    # one line; the crawler printed "6. 属于四类过程性信息" (a space after the ordinal's dot)
+    import re
+
+    body = "".join(re.sub(r"^(\d)\.", r"\1. ", ln) for ln in lined_glued_report().split("\n"))
+    assert "00000006. 属于四类过程性信息2000002" in body
+    rec = _tag(tmp_path, "标题: 年报\n" + body + "\n", rules)
+    got = {k: c["value"] for k, c in rec["cells"].items()}
+    for row in ("denied.internal_affairs", "denied.process_info", "unavailable.not_held", "other.other"):
+        for col, v in zip(schema.T3_COL_KEYS, t3_rows()[row], strict=True):
+            assert got.get(f"t3.{row}.{col}") == str(v), (row, col, got.get(f"t3.{row}.{col}"))

@@ -478,7 +478,8 @@ class _Reader:
                 continue
             if s > 0 and line[s - 1] == "(" and nxt == ")":
                 continue  # a numbering "(1)" of the next label, not a value
-            if nxt in (".", "、") and e + 1 < len(line) and (_CJK.match(line[e + 1]) or line[e + 1] in "(“"):
+            after = line[e + 1 : e + 3].lstrip(" ")  # "…136. 属于": a space may follow the ordinal's dot
+            if nxt in (".", "、") and after and (_CJK.match(after[0]) or after[0] in "(“"):
                 two = int(line[e - 2 : e]) if e - s >= 2 and line[e - 2 : e].isdigit() else -1
                 k = 2 if two == last_ordinal + 1 and two >= 10 else 1
                 last_ordinal = int(line[e - k : e])
