@@ -215,6 +215,19 @@ def test_batch_refuses_a_dangerous_out(tmp_path: Path, what: str) -> None:
         assert Path("/dev/null").is_char_device()
 
 
+def test_batch_out_in_dev_shm_is_allowed(tmp_path: Path) -> None:
+    """/dev/shm is a plain tmpfs: refusing device files must not refuse it."""
+    if not Path("/dev/shm").is_dir():
+        pytest.skip("no /dev/shm")
+    _seed_folder(tmp_path / "in", 1)
+    out = Path("/dev/shm") / f"ogi-test-{os.getpid()}-{tmp_path.name}.jsonl"
+    try:
+        assert run_tag([str(tmp_path / "in")], out, _opts()) == 0
+        assert len(_records(out)) == 1
+    finally:
+        out.unlink(missing_ok=True)
+
+
 def test_batch_second_run_on_the_same_out_is_refused(tmp_path: Path) -> None:
     """Two runs writing one --out used to interleave and lose records; the second is now refused."""
     _seed_folder(tmp_path / "in", 1)

@@ -324,8 +324,7 @@ def check_output(out: Path, files: list[str]) -> None:
         st = None
     if st is not None and not stat.S_ISREG(st.st_mode):
         raise UsageError(f"--out {out} is {_kind(st.st_mode)}, not a regular file; omit --out to write JSONL to stdout")
-    special = ("/dev/", "/proc/", "/sys/")
-    if os.path.abspath(out).startswith(special) or os.path.realpath(out).startswith(special):
+    if _special_path(os.path.abspath(out)) or _special_path(os.path.realpath(out)):
         # /dev/stdout resolves to whatever fd 1 is (a pipe, a tty, a file): the atomic rename would
         # replace the link itself
         raise UsageError(f"--out {out} is a device or process file; omit --out to write JSONL to stdout")
@@ -340,6 +339,13 @@ def check_output(out: Path, files: list[str]) -> None:
         raise UsageError(f"--out {out}: cannot create folder {parent}: {exc.strerror or exc}") from exc
     if not os.access(parent, os.W_OK | os.X_OK):
         raise UsageError(f"--out {out}: folder {parent} is not writable; choose another output file")
+
+
+def _special_path(path: str) -> bool:
+    """Under /proc, /sys or /dev (but not /dev/shm, a plain tmpfs)."""
+    if path.startswith(("/proc/", "/sys/")):
+        return True
+    return path.startswith("/dev/") and not path.startswith("/dev/shm/")
 
 
 class OutputLock:
