@@ -397,3 +397,46 @@ def test_glued_ordinal_followed_by_a_space_goes_back_to_its_label(tmp_path: Path
     for row in ("denied.internal_affairs", "denied.process_info", "unavailable.not_held", "other.other"):
         for col, v in zip(schema.T3_COL_KEYS, t3_rows()[row], strict=True):
             assert got.get(f"t3.{row}.{col}") == str(v), (row, col, got.get(f"t3.{row}.{col}"))
+
+
+def test_glued_spaced_legacy_table_with_blank_rows_and_footer(tmp_path: Path, rules) -> None:  # noqa: ANN001
+    # a crawler's one line: a legacy 统计表 with its header spaced out, rows printed blank between
+    # filled ones, and the form's footer (phone number) after the last row
+    body = (
+        "渔湾乡人民政府2016年政府信息公开工作年度报告 一、概述 2016 年，本乡推进政府信息公开。"
+        " 二、主动公开政府信息情况 全年主动公开信息57条。 三、其他需要报告的事项 无。"
+        " 附表：政府信息公开情况统计表 （2016 年度） 统 计 指 标 单位 统计数"
+        " 一、主动公开情况 （一）主动公开政府信息数 条 57 其中：主动公开规范性文件数 件 4 制发规范性文件总数 件"
+        " （二）通过不同渠道和方式公开政府信息的情况 1.政府公报公开政府信息数 条 2.政府网站公开政府信息数 条 49"
+        " 3.政务微博公开政府信息数 条 4.政务微信公开政府信息数 条 8"
+        " 二、依申请公开情况 （一）收到申请数 件 2 1.当面申请数 件 2.网络申请数 件 2"
+        " 三、机构建设情况 （一）政府信息公开工作专门机构数 个 1 （二）从事政府信息公开工作人员数 人 3"
+        " 单位负责人：李四 填报人：张三 联系电话：61234567 填报日期：2017年1月20日"
+    )
+    rec = _tag(tmp_path, "标题: 年报\n" + body + "\n", rules)
+    assert rec["template"] == "legacy"
+    got = {k: c["value"] for k, c in rec["cells"].items()}
+    want = {
+        "legacy.(一)主动公开政府信息数": "57",
+        "legacy.其中:主动公开规范性文件数": "4",
+        "legacy.2.政府网站公开政府信息数": "49",
+        "legacy.4.政务微信公开政府信息数": "8",
+        "legacy.(一)收到申请数": "2",
+        "legacy.2.网络申请数": "2",
+        "legacy.(一)政府信息公开工作专门机构数": "1",
+        "legacy.(二)从事政府信息公开工作人员数": "3",
+    }
+    assert got == want
+
+
+def test_glued_legacy_heading_title_after_a_space_or_a_year(tmp_path: Path, rules) -> None:  # noqa: ANN001
+    body = (
+        "渔湾乡人民政府2016年政府信息公开工作年度报告 一、概述 本乡推进政府信息公开，" + "完善公开制度，拓展公开渠道，" * 6 + "取得成效。"
+        " 二、 主动公开政府信息情况 全年主动公开信息57条。 三、2017年政府信息公开工作的计划和安排 继续推进公开。"
+        " 四、政府信息公开情况统计表 统计指标 单位 统计数 （一）主动公开政府信息数 条 57 （二）收到申请数 件 2"
+        " （三）接受培训人员数 人次 31 （四）举办培训班数 次 2"
+    )
+    rec = _tag(tmp_path, "标题: 年报\n" + body + "\n", rules)
+    titles = [s["title"] for s in rec["sections"]]
+    assert titles[:3] == ["一、概述", "二、 主动公开政府信息情况", "三、2017年政府信息公开工作的计划和安排"], titles
+    assert rec["cells"]["legacy.(三)接受培训人员数"]["value"] == "31"

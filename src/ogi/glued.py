@@ -83,7 +83,13 @@ _BLOCK = re.compile(r"第?二十条第?\s*[(（]?\s*([一五六八九])\s*[)）]
 _LEGACY_HEAD_WORDS = re.compile(r"指标|单位|统计数|累计")
 _LEGACY_HEAD_PAIR = re.compile(r"(?:指标|项目)\s*(?:计量)?单位")  # "指标 计量单位 2011年度 历年累计"
 _T4_HEADER = ("结果维持", "结果纠正", "尚未审结", "复议后起诉", "直接起诉")
-_LEGACY_HEADER = re.compile(r"统计指标|指标名称|指标|计量单位|单位|统计数|(?:19|20)\d\d年度?|历年累计|累计数?|备注|项目")
+_BLANK_ROW_END = re.compile(r"(?<=[\u4e00-\u9fff)]) (?:人次|万元|条|件|个|次|篇|份|元|人|项|家) +(?=\S)")
+_SENTENCE = re.compile(r"[。;!?]|,(?!\d)")
+_TITLE_LEAD = re.compile(r" *(?:(?:19|20)\d\d *年度?)?")
+_FORM_FIELD = re.compile(r"电话|填报人|负责人|审核人|邮编|传真")
+_LABEL_COL = re.compile(r"指 ?标")
+_SPACED_CJK = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff] )")  # single characters spaced out
+_LEGACY_HEADER = re.compile(r"统 ?计 ?指 ?标|指 ?标 ?名 ?称|指 ?标|计量单位|单位|统计数|(?:19|20)\d\d *年度?|历年累计|累计数?|备注|项目")
 _LEGACY_UNITS = ("人次", "万元", "条", "件", "个", "次", "项", "篇", "份", "人", "家", "期", "场", "元", "%")
 _STRIP_CHARS = set(" \u3000:：，,。.;；“”\"'‘’《》()（）/、|_-—")
 _COUNT_UNIT = re.compile(r"(?<![\d.])(\d{1,12}(?:\.\d{1,4})?)(?:件|条|篇|个|项|次|人次|家|期|场|万元|元)")
@@ -452,7 +458,8 @@ class _Reader:
 
     def _title_end(self, start: int) -> int:
         window = self.line[start : start + 40]
-        stop = _TITLE_STOP.search(window)
+        lead = _TITLE_LEAD.match(window)  # "十四、 其他…", "十三、2019年…的计划": not where the title stops
+        stop = _TITLE_STOP.search(window, lead.end() if lead else 0)
         if stop:
             window = window[: stop.start()]
         nxt = _SEC_HEAD.search(window, 1)  # a blank row's label glued to the next heading ("四、结转…四、政府…")
@@ -472,8 +479,8 @@ class _Reader:
         for m in (_LEGACY_RUN if self.template == "legacy" else _RUN).finditer(line):
             s, e = m.start(), m.end()
             nxt = line[e : e + 1]
-            if nxt and nxt in "年月日号":
-                continue
+            if nxt and nxt in "年月日号" or line[e : e + 3].lstrip(" ")[:1] in ("年", "月", "日"):
+                continue  # a date or a header year ("2017 年度" as PDF text layers space it), not cells
             if s > 0 and (line[s - 1].isascii() and line[s - 1].isalnum() or line[s - 1] in "第"):
                 continue
             if s > 0 and line[s - 1] == "(" and nxt == ")":
@@ -549,8 +556,8 @@ class _Reader:
                         first = False
                         prev_end = e
                         continue
-                    if len(text) > 60:
-                        zone = ""
+                    if len(text) > 60 and _SENTENCE.search(text):
+                        zone = ""  # the narrative again (a long label of blank rows is not)
                 prev_end = e
                 continue
             if zone == "t2" and any(k in text for k in _T3_START):
@@ -669,6 +676,7 @@ class _Reader:
 
     def _legacy_header(self, text: str) -> tuple[tuple[int, int], bool]:
         head = text[text.rfind("统计表") + 3 :] if "统计表" in text else text
+        head = _SPACED_CJK.sub("", head)  # "统 计 指 标 单位 统计数": a spaced-out header word is still one
         label_col = max(head.rfind("指标"), head.rfind("项目"))
         if label_col >= 0:  # "(2017年度) 报送单位:… 指标 单位 统计数": the columns are those after 指标
             head = head[label_col:]
@@ -686,12 +694,17 @@ class _Reader:
     def _legacy_row(self, text: str, base: int, rs: int, run: str, cols: tuple[int, int], unit: bool, first: bool) -> bool:
         label_start = text.rfind("统计表") + 3 if "统计表" in text else 0
         if first:  # the first row's text holds the header: 指标名称 计量单位 2017年度 历年累计
-            label_start = max(label_start, text.rfind("指标"))
+            label_col = [m.start() for m in _LABEL_COL.finditer(text)]  # "指标", or spaced out "指 标"
+            label_start = max(label_start, label_col[-1] if label_col else -1)
             while True:
                 m = _LEGACY_HEADER.match(text, _skip_spaces(text, label_start))
                 if not m:
                     break
                 label_start = m.end()
+        if unit:  # rows printed blank before this one ("…公开数 条 2.政府网站…数 条 "): their labels are not this row's
+            ends = [m.end() for m in _BLANK_ROW_END.finditer(text, label_start)]
+            if ends:
+                label_start = ends[-1]
         body = text[label_start:].rstrip()
         unit_text = ""
         if unit:
@@ -704,6 +717,8 @@ class _Reader:
             return False  # a group row ("一、主动公开情况 —— ——"): no unit, no value
         if not label or len(label) > 60 or not _CJK.search(label) or len(self.rows) >= MAX_LEGACY_ROWS:
             return False
+        if label.endswith(":") or _FORM_FIELD.search(label):
+            return False  # the form's footer (填报人: … 联系电话: 6840…), not a row
         # a group heading before a numbered sub-row ("一、主动公开情况(一)…") stays a header
         toks = [m for m in _NUMBERING_TOKEN.finditer(label) if m.start() > 0]
         lead = len(text[label_start:]) - len(text[label_start:].lstrip())
