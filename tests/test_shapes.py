@@ -440,3 +440,13 @@ def test_glued_legacy_heading_title_after_a_space_or_a_year(tmp_path: Path, rule
     titles = [s["title"] for s in rec["sections"]]
     assert titles[:3] == ["一、概述", "二、 主动公开政府信息情况", "三、2017年政府信息公开工作的计划和安排"], titles
     assert rec["cells"]["legacy.(三)接受培训人员数"]["value"] == "31"
+
+
+def test_segment_label_wrapped_inside_its_parenthetical_joins(tmp_path: Path, rules) -> None:  # noqa: ANN001
+    text = cell_per_line_t3("（二）部分公开 （区分处理的，\n只计这一情形， 不计其他情形）")
+    assert "（区分处理的，\n只计这一情形" in text
+    rec = _tag(tmp_path, text, rules)
+    got = {k: c["value"] for k, c in rec["cells"].items()}
+    for row in ("partial", "granted", "other.other", "total_processed"):
+        for col, v in zip(schema.T3_COL_KEYS, t3_rows()[row], strict=True):
+            assert got.get(f"t3.{row}.{col}") == str(v), (row, col, got.get(f"t3.{row}.{col}"))

@@ -415,17 +415,18 @@ def variants(gold: Any, tmp: Path) -> list[tuple[str, Path, Any]]:
 
 
 def _table(results: dict[str, Any], models: list[str], files: list[str]) -> str:
-    """Markdown: per shape, each model's mean non-zero cell F1 / section F1 and the files below 0.95."""
+    """Markdown: per shape, the number of files it applies to, each model's mean non-zero cell F1 /
+    section F1 over them, and the files below 0.95."""
     shapes: list[str] = []
     for m in models:
         for f in files:
             for s in results[m].get(f, {}):
                 if s not in shapes:
                     shapes.append(s)
-    head = "| shape | " + " | ".join(f"{m} nzF1 | {m} secF1" for m in models) + " | weak files (" + models[0] + ", nzF1/secF1 < 0.95) |"
-    lines = [head, "|" + "---|" * (2 + 2 * len(models))]
+    head = "| shape | files | " + " | ".join(f"{m} nzF1 | {m} secF1" for m in models) + " | weak files (" + models[0] + ", nzF1/secF1 < 0.95) |"
+    lines = [head, "|" + "---|" * (3 + 2 * len(models))]
     for s in shapes:
-        row = [s]
+        row = [s, str(sum(1 for f in files if s in results[models[0]].get(f, {})))]
         weak: list[str] = []
         for mi, m in enumerate(models):
             vals = [results[m][f][s] for f in files if s in results[m].get(f, {})]

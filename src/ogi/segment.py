@@ -206,6 +206,10 @@ def _legacy_label_continues(first: str, nxt: str) -> bool:
     return first[-1] not in _LABEL_END and nxt[-1] in _LABEL_END and len(nxt) <= 8
 
 
+def _piece_ok(t: str) -> bool:
+    return bool(t) and len(t) <= _LABEL_MAX and "|" not in t and not re.search(r"[。;!?]", t)
+
+
 def split_label_lines(lines: list[str], li: int, legacy_table: bool = False) -> int:
     """How many lines after ``lines[li]`` continue a label, heading or item header that a cell-per-line
     rendering split ("一、总" / "体情况", "第二十条第" / "（" / "一" / "）" / "项"); 0 when none.
@@ -215,6 +219,19 @@ def split_label_lines(lines: list[str], li: int, legacy_table: bool = False) -> 
     the join is a known heading or label (score ≥ 0.9) and the first line alone is not a whole one (< 0.95).
     """
     first = lines[li].strip()
+    if first.count("(") > first.count(")") and _piece_ok(first):
+        # a label wrapped inside its parenthetical ("部分公开 (区分处理的, " / "只计这一情形, 不计其他情形)"):
+        # spaces inside are the label's own; join up to the line that closes it when that is a known label
+        acc = first
+        for k in range(1, 4):
+            t = lines[li + k].strip() if li + k < len(lines) else ""
+            if not _piece_ok(t) or is_number(t):
+                break
+            acc += t
+            if acc.count("(") <= acc.count(")"):
+                if _known(re.sub(r"\s+", "", acc)) >= 0.9:
+                    return k
+                break
     if not first or len(first) > _LABEL_MAX or "|" in first or is_number(first) or re.search(r"\s", first):
         return 0
 
