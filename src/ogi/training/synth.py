@@ -99,8 +99,8 @@ def s2t(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 @dataclass
-class Cell:
-    """A table cell. ``kind``: "hdr" (header furniture / column header), "row" (row label), "val", "unit"."""
+class GridCell:
+    """A cell of a rendered table grid (not ``ogi.data.Cell``, a decoded cell). ``kind``: "hdr" (header furniture / column header), "row" (row label), "val", "unit"."""
 
     text: str
     label: str | None = None
@@ -119,7 +119,7 @@ class Cell:
 class Table:
     """Rows of cells; ``header_rows`` rows of column headers first; ``name`` t2/t3/t4/legacy/meta."""
 
-    rows: list[list[Cell]]
+    rows: list[list[GridCell]]
     header_rows: int = 0
     name: str = ""
 
@@ -432,20 +432,20 @@ class _Maker:
         return text
 
     def val(self, value: str | int, label: str | None, *, zero_blank: float | None = None,
-            force_drop: bool = False) -> Cell:
+            force_drop: bool = False) -> GridCell:
         """A value cell, zero maybe printed blank and blank rendered by the report's policy."""
         text = str(value)
         zb = self.style.zero_blank if zero_blank is None else zero_blank
         if force_drop and text == "0":
-            return Cell("", None, "val", drop=True)
+            return GridCell("", None, "val", drop=True)
         if text == "0" and self.rng.random() < zb or text == "":
             pol = self.style.blank_policy
             if pol == "slash":
-                return Cell("/", label, "val")
+                return GridCell("/", label, "val")
             if pol == "dash":
-                return Cell("—", label, "val")
-            return Cell("", None, "val", drop=pol == "drop")
-        return Cell(text, label, "val")
+                return GridCell("—", label, "val")
+            return GridCell("", None, "val", drop=pol == "drop")
+        return GridCell(text, label, "val")
 
     def row_zero_drop(self, values: list[int]) -> tuple[bool, float | None]:
         """With ``drop_blank_rate``: (drop zeros of this row?, zero_blank override)."""
@@ -470,9 +470,9 @@ class _Maker:
             head = f"第二十条第（{b.numeral}）项"
             if para and rng.random() < 0.4:
                 head = rng.choice((f"《条例》第二十条第（{b.numeral}）项", f"第（{b.numeral}）项"))
-            rows.append([Cell(self.lab(head), f"BLK.{b.key}", "hdr", colspan=len(cols) + 1)])
+            rows.append([GridCell(self.lab(head), f"BLK.{b.key}", "hdr", colspan=len(cols) + 1)])
             if not drop_hdr:
-                hdr = [Cell(rng.choice(("信息内容", "信息内容", "内容", "事项")) if para else "信息内容", "HDR")]
+                hdr = [GridCell(rng.choice(("信息内容", "信息内容", "内容", "事项")) if para else "信息内容", "HDR")]
                 for c in cols:
                     text = T2_COLUMNS[c].label
                     if c == "fee_amount":
@@ -485,13 +485,13 @@ class _Maker:
                         text = rng.choice(_aliases(T2_COLUMNS[c].aliases))
                     if self.style.trunc_headers and len(text) > 5:  # a header cut short by the page
                         text = text[: len(text) - 2]
-                    hdr.append(Cell(self.lab(text), f"COL.t2.{c}", "hdr"))
+                    hdr.append(GridCell(self.lab(text), f"COL.t2.{c}", "hdr"))
                 rows.append(hdr)
             for r in block_rows:
                 label = r.label
                 if r.key == "normative_docs" or para:
                     label = rng.choice(_aliases(r.aliases) or (r.label,))
-                row = [Cell(self.lab(label), f"ROW.t2.{r.key}", "row")]
+                row = [GridCell(self.lab(label), f"ROW.t2.{r.key}", "row")]
                 for c in cols:
                     key = f"t2.{b.key}.{r.key}.{c}"
                     row.append(self.val(vals[key], f"VAL.{key}"))
@@ -516,30 +516,30 @@ class _Maker:
     def table3(self, tpl: str, vals: dict[str, dict[str, int]]) -> Table:
         rng, st = self.rng, self.style
         ncols = 7 + (1 if st.subtotal else 0)
-        rows: list[list[Cell]] = []
+        rows: list[list[GridCell]] = []
         header_rows = 0
         if not self.no_header():
-            rows.append([Cell(self.lab(rng.choice(IDENTITY_NOTES)), "HDR", rowspan=3, colspan=3),
-                         Cell("申请人情况", "HDR", colspan=ncols)])
+            rows.append([GridCell(self.lab(rng.choice(IDENTITY_NOTES)), "HDR", rowspan=3, colspan=3),
+                         GridCell("申请人情况", "HDR", colspan=ncols)])
             cols = {c.key: c for c in T3_COLUMNS}
-            rows.append([Cell("自然人", "COL.t3.natural_person", rowspan=2),
-                         Cell("法人或其他组织", "HDR", colspan=ncols - 2),
-                         Cell(self.lab(cols["total"].label), "COL.t3.total", rowspan=2)])
+            rows.append([GridCell("自然人", "COL.t3.natural_person", rowspan=2),
+                         GridCell("法人或其他组织", "HDR", colspan=ncols - 2),
+                         GridCell(self.lab(cols["total"].label), "COL.t3.total", rowspan=2)])
             sub = []
             for c in T3_APPLICANT_COLS[1:]:
                 text = cols[c].label
                 if st.has("paraphrase") and rng.random() < 0.4:
                     text = rng.choice([a for a in _aliases(cols[c].aliases) if "/" not in a] or [text])
-                sub.append(Cell(self.lab(text), f"COL.t3.{c}"))
+                sub.append(GridCell(self.lab(text), f"COL.t3.{c}"))
             if st.subtotal:
-                sub.append(Cell(rng.choice(("小计", "合计")), "HDR"))
+                sub.append(GridCell(rng.choice(("小计", "合计")), "HDR"))
             rows.append(sub)
             header_rows = 3
 
-        def data_row(rkey: str, lead: list[Cell], label_text: str, colspan: int) -> list[Cell]:
+        def data_row(rkey: str, lead: list[GridCell], label_text: str, colspan: int) -> list[GridCell]:
             rv = vals[rkey]
             drop, zb = self.row_zero_drop([rv[c] for c in T3_COL_KEYS])
-            cells = lead + [Cell(self.lab(label_text), f"ROW.t3.{rkey}", "row", colspan=colspan)]
+            cells = lead + [GridCell(self.lab(label_text), f"ROW.t3.{rkey}", "row", colspan=colspan)]
             for c in T3_COL_KEYS:
                 if c == "total" and st.subtotal:
                     subtotal = sum(rv[k] for k in T3_APPLICANT_COLS[1:])
@@ -547,14 +547,14 @@ class _Maker:
                     cell.aux = True
                     cells.append(cell)
                 if st.blank_orgs and c in T3_APPLICANT_COLS[1:]:
-                    cells.append(Cell("", None, "val"))  # a blank column, kept as an empty cell
+                    cells.append(GridCell("", None, "val"))  # a blank column, kept as an empty cell
                     continue
                 cells.append(self.val(rv[c], f"VAL.t3.{rkey}.{c}", zero_blank=zb, force_drop=drop))
             return cells
 
         rows.append(data_row("new_received", [], self.t3_label("new_received"), 3))
         if st.extra_rows:
-            extra = [Cell(self.lab(rng.choice(("其中：网上提交", "其中：现场提交", "其中：邮寄提交"))), None, "row", colspan=3)]
+            extra = [GridCell(self.lab(rng.choice(("其中：网上提交", "其中：现场提交", "其中：邮寄提交"))), None, "row", colspan=3)]
             n = rng.randint(0, max(0, vals["new_received"]["natural_person"]))
             extra += [self.val(n if c in ("natural_person", "total") else 0, None) for c in T3_COL_KEYS]
             for cell in extra[1:]:
@@ -562,7 +562,7 @@ class _Maker:
             rows.append(extra)
         rows.append(data_row("carried_over", [], self.t3_label("carried_over"), 3))
         leaf = T3_LEAF_ROWS[tpl]
-        results = Cell(self.lab("三、本年度办理结果"), "HDR", rowspan=len(leaf) + 1)  # the leaves and （七）总计
+        results = GridCell(self.lab("三、本年度办理结果"), "HDR", rowspan=len(leaf) + 1)  # the leaves and （七）总计
         rows.append(data_row("granted", [results], self.t3_label("granted"), 2))
         rows.append(data_row("partial", [], self.t3_label("partial"), 2))
         # DOMAIN.md: 2021-template reports that still print （六）其他处理 as ONE row (key t3.other)
@@ -573,7 +573,7 @@ class _Maker:
         for gkey, gtitle in groups:
             members = [r for r in leaf if r.startswith(gkey + ".")]
             for i, r in enumerate(members):
-                lead = [Cell(self.lab(gtitle), "HDR", rowspan=len(members))] if i == 0 else []
+                lead = [GridCell(self.lab(gtitle), "HDR", rowspan=len(members))] if i == 0 else []
                 rows.append(data_row(r, lead, self.t3_label(r), 1))
         if tpl == "2019" or one_other:
             rows.append(data_row("other", [], self.t3_label("other"), 2))
@@ -583,15 +583,15 @@ class _Maker:
 
     def table4(self, vals: dict[str, dict[str, int]]) -> Table:
         g = {x.key: x for x in T4_GROUPS}
-        rows: list[list[Cell]] = []
+        rows: list[list[GridCell]] = []
         header_rows = 0
         if not self.no_header():
-            rows.append([Cell(self.lab("行政复议"), "COL.t4.review", colspan=5), Cell(self.lab("行政诉讼"), "HDR", colspan=10)])
-            second = [Cell(self.lab(c.label), f"COL.t4.{c.key}", rowspan=2) for c in T4_COLUMNS]
-            second += [Cell(self.lab(g["litigation_direct"].label), "COL.t4.litigation_direct", colspan=5),
-                       Cell(self.lab(g["litigation_after_review"].label), "COL.t4.litigation_after_review", colspan=5)]
+            rows.append([GridCell(self.lab("行政复议"), "COL.t4.review", colspan=5), GridCell(self.lab("行政诉讼"), "HDR", colspan=10)])
+            second = [GridCell(self.lab(c.label), f"COL.t4.{c.key}", rowspan=2) for c in T4_COLUMNS]
+            second += [GridCell(self.lab(g["litigation_direct"].label), "COL.t4.litigation_direct", colspan=5),
+                       GridCell(self.lab(g["litigation_after_review"].label), "COL.t4.litigation_after_review", colspan=5)]
             rows.append(second)
-            rows.append([Cell(self.lab(c.label), f"COL.t4.{c.key}") for _ in range(2) for c in T4_COLUMNS])
+            rows.append([GridCell(self.lab(c.label), f"COL.t4.{c.key}") for _ in range(2) for c in T4_COLUMNS])
             header_rows = 3
         flat = [vals[gk][c] for gk in T4_GROUP_KEYS for c in T4_COL_KEYS]
         drop, zb = self.row_zero_drop(flat)
@@ -605,10 +605,10 @@ class _Maker:
         cum = st.legacy_cumulative
         if cum:
             head_year = year if rng.random() < 0.85 else year - 1  # a value column headed with the wrong year
-            rows = [[Cell(rng.choice(("统计指标", "指标")), "HDR"), Cell("计量单位", "HDR"),
-                     Cell(f"{head_year}年度", "HDR"), Cell("历年累计", "HDR")]]
+            rows = [[GridCell(rng.choice(("统计指标", "指标")), "HDR"), GridCell("计量单位", "HDR"),
+                     GridCell(f"{head_year}年度", "HDR"), GridCell("历年累计", "HDR")]]
         else:
-            rows = [[Cell(rng.choice(("统计指标", "指标", "项目")), "HDR"), Cell("单位", "HDR"), Cell("统计数", "HDR")]]
+            rows = [[GridCell(rng.choice(("统计指标", "指标", "项目")), "HDR"), GridCell("单位", "HDR"), GridCell("统计数", "HDR")]]
         picked = [r for r in LEGACY_ROWS if rng.random() < 0.7]
         group_no = 0
         item_no = 0
@@ -628,20 +628,20 @@ class _Maker:
             if key in seen:  # two rows printing the same label would share a key
                 continue
             seen.add(key)
-            row = [Cell(text, "ROW." + key, "row")]
+            row = [GridCell(text, "ROW." + key, "row")]
             if unit is None:
-                row += [Cell("", None, "unit"), Cell("", None, "val")] + ([Cell("", None, "val")] if cum else [])
+                row += [GridCell("", None, "unit"), GridCell("", None, "val")] + ([GridCell("", None, "val")] if cum else [])
             else:
-                row.append(Cell(unit, "UNIT", "unit"))
+                row.append(GridCell(unit, "UNIT", "unit"))
                 v = (_logu(rng, 3.2) if rng.random() < 0.6 else 0)
                 row.append(self.val(v if v else ("0" if rng.random() < 0.4 else ""), "VAL." + key))
                 if cum:
-                    c = Cell(str(v + (_logu(rng, 3.5) if rng.random() < 0.7 else 0)), None, "val", aux=True)
+                    c = GridCell(str(v + (_logu(rng, 3.5) if rng.random() < 0.7 else 0)), None, "val", aux=True)
                     row.append(c)
             rows.append(row)
         if rng.random() < 0.3:  # trailing blank rows of the printed form
             width = 4 if cum else 3
-            rows += [[Cell("", None, "row")] + [Cell("", None, "val") for _ in range(width - 1)]
+            rows += [[GridCell("", None, "row")] + [GridCell("", None, "val") for _ in range(width - 1)]
                      for _ in range(rng.randint(1, 10))]
         return Table(rows, 1, "legacy")
 
@@ -777,13 +777,13 @@ class _Out:
     def nl(self, n: int = 1) -> None:
         self.raw(self.newline * n)
 
-    def value_text(self, cell: Cell) -> str:
+    def value_text(self, cell: GridCell) -> str:
         text = cell.text
         if self.style.fullwidth and self.rng.random() < 0.7:
             text = text.translate(_FULLWIDTH)
         return text
 
-    def value(self, cell: Cell, *, junk_ok: bool = True) -> None:
+    def value(self, cell: GridCell, *, junk_ok: bool = True) -> None:
         """A value cell: full-width digits maybe, junk "?" around it maybe (outside the span)."""
         text = self.value_text(cell)
         junk = junk_ok and self.style.junk and not self.escape and self.rng.random() < 0.4
@@ -793,7 +793,7 @@ class _Out:
         if junk and self.rng.random() < 0.6:
             self.raw("?" * self.rng.randint(1, 2))
 
-    def cell(self, cell: Cell) -> None:
+    def cell(self, cell: GridCell) -> None:
         if cell.kind == "val":
             self.value(cell)
         else:
@@ -814,7 +814,7 @@ def _wrap(text: str, width: int, indent: str) -> list[str]:
     return [text[i : i + width] for i in range(0, len(text), width)] or [""]
 
 
-def _present(row: list[Cell]) -> list[Cell]:
+def _present(row: list[GridCell]) -> list[GridCell]:
     return [c for c in row if not c.drop]
 
 
@@ -931,7 +931,7 @@ def render_table(out: _Out, table: Table, style: Style, rng: Random) -> None:
             if style.has("wrap_labels") and _wrappable(filled) and rng.random() < 0.5:
                 _wrapped_row(out, filled, rng, " ")
             else:
-                prev: Cell | None = None
+                prev: GridCell | None = None
                 for c in filled:
                     if prev is not None:
                         out.raw("" if prev.kind == "row" and c.kind == "val" else " ")
@@ -950,12 +950,12 @@ def render_table(out: _Out, table: Table, style: Style, rng: Random) -> None:
     style.widths = []
 
 
-def _wrappable(cells: list[Cell]) -> bool:
+def _wrappable(cells: list[GridCell]) -> bool:
     labels = [c for c in cells if c.kind == "row"]
     return len(labels) == 1 and len(labels[0].text) >= 8 and any(c.kind == "val" for c in cells)
 
 
-def _wrapped_row(out: _Out, cells: list[Cell], rng: Random, sep: str) -> None:
+def _wrapped_row(out: _Out, cells: list[GridCell], rng: Random, sep: str) -> None:
     """A row whose label is wrapped around its numbers: label head / numbers / label tail (DOMAIN.md)."""
     lead = [c for c in cells if c.kind == "hdr"]
     label = next(c for c in cells if c.kind == "row")
@@ -976,7 +976,7 @@ def _wrapped_row(out: _Out, cells: list[Cell], rng: Random, sep: str) -> None:
     out.nl()
 
 
-def _pdf_row(out: _Out, cells: list[Cell], is_header: bool, style: Style, rng: Random) -> None:
+def _pdf_row(out: _Out, cells: list[GridCell], is_header: bool, style: Style, rng: Random) -> None:
     """A row of a PDF text layer: space-separated, headers broken, vertical group labels, and in
     ``pdf_text`` numbers printed before their label or a label wrapped around its numbers."""
     lead = [c for c in cells if c.kind == "hdr"] if not is_header else []
@@ -1021,7 +1021,7 @@ def _pdf_row(out: _Out, cells: list[Cell], is_header: bool, style: Style, rng: R
     out.nl()
 
 
-def _pdf_cell(out: _Out, c: Cell, first: bool, is_header: bool, style: Style, rng: Random) -> None:
+def _pdf_cell(out: _Out, c: GridCell, first: bool, is_header: bool, style: Style, rng: Random) -> None:
     text = s2t(c.text) if style.trad else c.text
     if (is_header and style.break_headers and c.kind == "hdr" and 4 <= len(text) <= 12
             and c.label and not c.label.startswith("BLK.") and rng.random() < 0.3):
@@ -1130,11 +1130,11 @@ def _render_oneline(out: _Out, items: list[Item], style: Style, rng: Random) -> 
 
 # -- Markdown conversions ------------------------------------------------------------------------
 
-def _md_row(out: _Out, cells: list[Cell | str]) -> None:
+def _md_row(out: _Out, cells: list[GridCell | str]) -> None:
     out.raw("|")
     for c in cells:
         out.raw(" ")
-        if isinstance(c, Cell):
+        if isinstance(c, GridCell):
             if not c.blank:
                 out.cell(c)
         else:
@@ -1182,10 +1182,10 @@ def _render_markdown(out: _Out, items: list[Item], style: Style, rng: Random) ->
     return out
 
 
-def _md_plain(out: _Out, rows: list[list[Cell]]) -> None:
+def _md_plain(out: _Out, rows: list[list[GridCell]]) -> None:
     width = max(sum(c.colspan for c in _present(r)) for r in rows)
     for i, row in enumerate(rows):
-        cells: list[Cell | str] = []
+        cells: list[GridCell | str] = []
         for c in _present(row):
             cells.append(c)
             cells += [""] * (c.colspan - 1)
@@ -1196,7 +1196,7 @@ def _md_plain(out: _Out, rows: list[list[Cell]]) -> None:
     out.nl()
 
 
-def _data_cells(row: list[Cell]) -> tuple[list[Cell], Cell | None, list[Cell]]:
+def _data_cells(row: list[GridCell]) -> tuple[list[GridCell], GridCell | None, list[GridCell]]:
     lead = [c for c in row if c.kind == "hdr"]
     label = next((c for c in row if c.kind == "row"), None)
     vals = [c for c in row if c.kind == "val"]
@@ -1205,8 +1205,8 @@ def _data_cells(row: list[Cell]) -> tuple[list[Cell], Cell | None, list[Cell]]:
 
 def _md_table(out: _Out, table: Table, style: Style, rng: Random) -> None:
     if table.name == "t2":
-        block: list[list[Cell]] = []
-        for row in table.rows + [[Cell("", "END")]]:
+        block: list[list[GridCell]] = []
+        for row in table.rows + [[GridCell("", "END")]]:
             if row[0].label and row[0].label.startswith(("BLK.", "END")):
                 if block:
                     if block[0][0].label and block[0][0].label.startswith("BLK."):
@@ -1237,7 +1237,7 @@ def _md_table(out: _Out, table: Table, style: Style, rng: Random) -> None:
             _md_row(out, ["-", "-"])
             out.nl()
     # row groups: one sub-table each
-    groups: list[list[list[Cell]]] = []
+    groups: list[list[list[GridCell]]] = []
     for row in body:
         lead, label, _ = _data_cells(row)
         starts = bool(lead) or not groups or (label is not None and label.label in (
@@ -1267,7 +1267,7 @@ def _md_table(out: _Out, table: Table, style: Style, rng: Random) -> None:
                 out.nl()
             for i, row in enumerate(g):
                 _, lab, vals = _data_cells(row)
-                cells: list[Cell | str] = list(vals) if row in loose else [lab or ""] + list(vals)
+                cells: list[GridCell | str] = list(vals) if row in loose else [lab or ""] + list(vals)
                 _md_row(out, cells)
                 if i == 0:
                     _md_sep(out, len(cells))
