@@ -450,3 +450,30 @@ def test_segment_label_wrapped_inside_its_parenthetical_joins(tmp_path: Path, ru
     for row in ("partial", "granted", "other.other", "total_processed"):
         for col, v in zip(schema.T3_COL_KEYS, t3_rows()[row], strict=True):
             assert got.get(f"t3.{row}.{col}") == str(v), (row, col, got.get(f"t3.{row}.{col}"))
+
+
+def test_segment_narrative_line_naming_a_statistics_table_is_not_one(tmp_path: Path, rules) -> None:  # noqa: ANN001
+    # a PDF text layer wraps the narrative; one short piece names the attached 统计表 in passing
+    text = "\n".join(
+        [
+            f"{AGENCY}2023年政府信息公开工作年度报告",
+            "本报告由总体情况等六个部分组成，",
+            "并附相关指标统计表。统计周期为",
+            "2023年1月1日至12月31日。",
+            "一、总体情况",
+            "本镇持续深化政务公开。",
+            "二、主",
+            "动公开政府信息情况",
+            "第二十条第（一）项",
+            "信息内容 本年制发件数 本年废止件数 现行有效件数",
+            "规章 0 0 0",
+            "行政规范性文件 2 1 19",
+            "三、收到和处",
+            "理政府信息公开申请情况",
+            "本年新收申请23件。",
+        ]
+    )
+    rec = _tag(tmp_path, text + "\n", rules)
+    titles = {s["key"]: s["title"] for s in rec["sections"]}
+    assert titles.get("s2") == "二、主动公开政府信息情况", titles
+    assert titles.get("s3") == "三、收到和处理政府信息公开申请情况", titles

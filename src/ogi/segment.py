@@ -455,7 +455,7 @@ def segment(doc: Document) -> Document:
             segs += glued.segment_line(doc, stripped, body_start, li)
             blank_before = False
             continue
-        if len(stripped) <= 30 and ("统计表" in stripped or stripped.startswith("附表") or stripped.replace(" ", "") in _LEGACY_HEADS):
+        if len(stripped) <= 30 and not re.search(r"[。;,]", stripped) and ("统计表" in stripped or stripped.startswith("附表") or stripped.replace(" ", "") in _LEGACY_HEADS):
             legacy_table = True  # from here on, lines may be rows of a legacy 统计表
         n_join = split_label_lines(lines, li, legacy_table)
         if grid and n_join and not _HEADING_LINE.match("".join(t.strip() for t in lines[li : li + n_join + 1])):
