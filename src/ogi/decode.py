@@ -11,6 +11,7 @@ are marked ``ambiguous`` (the layout alone could not decide them).
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -70,13 +71,110 @@ class RowGroup:
     label_score: float = 1.0  # the row label's tag score: a weak row match lowers its cells' confidence
 
 
-def group_rows(doc: Document) -> list[RowGroup]:
-    """Walk the tags and collect row groups in reading order."""
+_VALUE_TEXT = re.compile(r"^[-+−]?\d+(?:\.\d+)?$|^[增减]\s*\d+$")
+# A label that starts a row of its own: a numbering ("2、", "（三）", "1.") or 其中.
+_LABEL_START = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[、.．)）]|[（(]|其中)")
+
+
+def _row_table(tag: Tag) -> str:
+    """The table of a row-label tag ("t2", "t3", "legacy"), "" for any other tag."""
+    if tag.label.startswith(("ROW.t2.", "ROW.t3.")):
+        return tag.label[4:6]
+    return "legacy" if tag.label == "ROW.legacy" or tag.label.startswith("ROW.legacy.") else ""
+
+
+def _line_kind(line: list[tuple[Segment, Tag]]) -> str:
+    """The kind of a line: "vals" (only numbers, units and placeholders), "label" (one row label,
+    nothing else), "inline" (a row label with its numbers) or "other"."""
+    nums = sum(1 for s, t in line if t.label.startswith("VAL.") or (t.label == "O" and _VALUE_TEXT.match(s.text)))
+    units = sum(1 for _, t in line if t.label == "UNIT")
+    rows = [t for _, t in line if _row_table(t)]
+    if nums and nums + units == len(line) and not any(t.label.startswith("VAL.t4.") for _, t in line):
+        return "vals"
+    if len(rows) == 1 and nums == 0 and len(rows) + units == len(line):
+        return "label"
+    return "inline" if rows and nums else "other"
+
+
+def _continues(a: tuple[Segment, Tag], c: tuple[Segment, Tag]) -> bool:
+    """True when label line ``c`` is the tail of label ``a`` wrapped around its numbers ("其中:规范" /
+    "件 224" / "性文件数"), not a row of its own."""
+    ta, tc = a[1], c[1]
+    if ta.label == tc.label and _row_table(ta) != "legacy":
+        return True
+    text = c[0].text.strip()
+    if _LABEL_START.match(text) or len(text) > 6:
+        return False
+    return _row_table(tc) == "legacy" or bool(_LABEL_START.match(a[0].text.strip()))
+
+
+def reading_order(doc: Document) -> list[tuple[Segment, Tag]]:
+    """The (segment, tag) pairs in the order rows are read: in a PDF text layer that prints a row's
+    numbers on the line BEFORE its label ("15 4" / "规章"), those numbers move after the label.
+
+    Only in line-based layouts (most lines of numbers hold two or more: never a cell-per-line
+    rendering) and only where the document shows the habit: a line of numbers after a header or after
+    a row that already has its numbers, followed by a bare row label. A line of numbers between a bare label and
+    its wrapped tail ("1、被申请复" / "件 41" / "议数") stays with that label, the tail joined to it.
+    """
+    pairs = list(zip(doc.segments, doc.tags, strict=True))
+    lines: list[list[tuple[Segment, Tag]]] = []
+    for pair in pairs:
+        if lines and lines[-1][0][0].line == pair[0].line:
+            lines[-1].append(pair)
+        else:
+            lines.append([pair])
+    kinds = [_line_kind(ln) for ln in lines]
+    sizes = [len(ln) for k, ln in zip(kinds, lines, strict=True) if k == "vals"]
+    if sum(n >= 2 for n in sizes) < max(1, sum(n == 1 for n in sizes)):  # one number a line: cell per line
+        return pairs
+    evidence = any(
+        kinds[i] == "vals" and kinds[i + 1] == "label" and kinds[i - 1] in ("other", "inline")
+        for i in range(1, len(lines) - 1)
+    )
+    if not evidence:
+        return pairs
+    out: list[tuple[Segment, Tag]] = []
+    filled = False  # the last row label printed already has its numbers
+    i = 0
+    while i < len(lines):
+        kind = kinds[i]
+        if kind == "vals" and i + 1 < len(lines) and kinds[i + 1] == "label":
+            nxt = lines[i + 1]
+            label = next(p for p in nxt if _row_table(p[1]))
+            table = _row_table(label[1])
+            vals = [(s, Tag(f"VAL.{table}", t.score, t.source) if t.label == "O" else t) for s, t in lines[i]]
+            prev = lines[i - 1] if i else []
+            if kinds[i - 1 if i else 0] == "label" and i and not filled:
+                a = next(p for p in prev if _row_table(p[1]))
+                if _continues(a, label):  # a wrapped label: head / numbers / tail
+                    if table == "legacy":  # the row is keyed by its printed label: join head and tail
+                        k = next(j for j in range(len(out) - 1, -1, -1) if out[j][0] is a[0])
+                        out[k] = (dataclasses.replace(a[0], text=a[0].text + label[0].text), a[1])
+                    out.extend(vals)
+                    out.extend((s, Tag("O", t.score, t.source) if s is label[0] else t) for s, t in nxt)
+                    filled, i = True, i + 2
+                    continue
+            out.extend(nxt)
+            out.extend(vals)
+            filled, i = True, i + 2
+            continue
+        out.extend(lines[i])
+        if kind == "label":
+            filled = False
+        elif kind in ("inline", "vals"):
+            filled = True
+        i += 1
+    return out
+
+
+def group_rows(doc: Document, pairs: list[tuple[Segment, Tag]] | None = None) -> list[RowGroup]:
+    """Walk the tags (or ``pairs``, the same in reading order) and collect row groups in reading order."""
     groups: list[RowGroup] = []
     current: RowGroup | None = None
     block = ""
     t4: RowGroup | None = None
-    for seg, tag in zip(doc.segments, doc.tags, strict=True):
+    for seg, tag in pairs if pairs is not None else zip(doc.segments, doc.tags, strict=True):
         lab = tag.label
         if lab.startswith("SEC."):
             current, t4 = None, None
@@ -384,7 +482,7 @@ def decode(doc: Document, arithmetic: bool = True) -> Document:
     placed: list[tuple[RowGroup, tuple[str, ...], tuple[int, ...], bool]] = []
     t3_idx: list[int] = []
     t3_cands: list[list[tuple[float, tuple[int, ...]]]] = []
-    for group in group_rows(doc):
+    for group in group_rows(doc, reading_order(doc)):
         if not group.values:
             continue
         _drop_subtotal(group)

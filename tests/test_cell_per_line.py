@@ -1,0 +1,194 @@
+"""PDF text layers and cell-per-line renderings, built from scratch with invented agencies and numbers.
+
+* a PDF text layer that prints a row's numbers on the line BEFORE its label ("15 4" / "规章"),
+  mixed with rows printed label-then-numbers on one line;
+* a legacy 统计表 from a PDF text layer: unit and number before the label, and a label wrapped
+  around its numbers over three lines ("其中：规范" / "件 37" / "性文件数");
+* a cell-per-line rendering (one number a line after its label) keeps its numbers with the label
+  before them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ogi.pipeline import tag_path
+from ogi.taggers import load_tagger
+from ogi.taggers.base import Tagger
+
+MODELS = ("default", "rules")
+
+_HEAD = [
+    "青禾县水务局2023年政府信息公开工作年度报告",
+    "",
+    "一、总体情况",
+    "",
+    "2023年，青禾县水务局围绕河湖管护和供水保障，全年主动公开各类信息二百余条，按期答复全部申请。",
+    "",
+    "二、主动公开政府信息情况",
+    "",
+]
+
+PDF_NUMBERS_FIRST = _HEAD + [
+    "第二十条第（一）项",
+    "信息内容 本年制发件数 本年废止件数 现行有效件数",
+    "7  0 3",  # numbers first, after the header
+    "规章",
+    "16   5 61",  # numbers first, after a label that already has its numbers
+    "行政规范性文件",
+    "第二十条第（五）项",
+    "信息内容 本年处理决定数量",
+    "行政许可",
+    "第二十条第（六）项",
+    "信息内容 本年处理决定数量",
+    "2911",
+    "行政处罚",
+    "行政强制 44",  # label then number on one line
+    "",
+    "三、收到和处理政府信息公开申请情况",
+    "",
+    "申请人情况",
+    "自然人 法人或其他组织 总计",
+    "商业企业 科研机构 社会公益组织 法律服务机构 其他",
+    "58 2 0 0 1 0 61",
+    "一、本年新收政府信息公开申请数量",
+    "二、上年结转政府信息公开申请数量 3 0 0 0 0 0 3",
+    "三、本年度办理结果",
+    "40 1 0 0 0 0 41",
+    "（一）予以公开",
+    "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+    "21 1 0 0 1 0 23",
+    "（七）总计",
+    "四、结转下年度继续办理",
+    "",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "",
+    "五、存在的主要问题及改进情况",
+    "",
+    "部分栏目更新不够及时，下一步将加强审核。",
+    "",
+    "六、其他需要报告的事项",
+    "",
+    "无。",
+]
+
+PDF_NUMBERS_FIRST_CELLS = {
+    "t2.art20_1.regulations.issued": "7",
+    "t2.art20_1.regulations.in_force": "3",
+    "t2.art20_1.normative_docs.issued": "16",
+    "t2.art20_1.normative_docs.repealed": "5",
+    "t2.art20_1.normative_docs.in_force": "61",
+    "t2.art20_6.penalty.decisions": "2911",
+    "t2.art20_6.coercion.decisions": "44",
+    "t3.new_received.natural_person": "58",
+    "t3.new_received.commercial": "2",
+    "t3.new_received.legal_service": "1",
+    "t3.new_received.total": "61",
+    "t3.carried_over.natural_person": "3",
+    "t3.carried_over.total": "3",
+    "t3.granted.natural_person": "40",
+    "t3.granted.commercial": "1",
+    "t3.granted.total": "41",
+    "t3.total_processed.natural_person": "21",
+    "t3.total_processed.commercial": "1",
+    "t3.total_processed.legal_service": "1",
+    "t3.total_processed.total": "23",
+}
+
+LEGACY_PDF = [
+    "桐川市档案局2012年政府信息公开工作年度报告",
+    "",
+    "一、概述",
+    "",
+    "本局按照条例要求做好政府信息公开工作，全年未发生信息安全事件。",
+    "",
+    "二、主动公开政府信息情况",
+    "",
+    "本年主动公开政府信息若干条，详见附表。",
+    "",
+    "三、其他需要报告的事项",
+    "",
+    "附件：政府信息公开情况统计表",
+    "项目 单位 统计数",
+    "条 318",  # unit and number before the label
+    "1、主动公开政府信息数",
+    "件 37",  # a label wrapped around its numbers: head / numbers / tail
+    "其中：规范",
+    "性文件数",
+    "件 12",
+    "2、受理申请总数",
+    "3、收取检索复制费 元 0",
+]
+
+
+def _tag(tmp_path: Path, lines: list[str], tagger: Tagger) -> dict:
+    path = tmp_path / "report.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return tag_path(path, tagger)
+
+
+@pytest.fixture(scope="module", params=MODELS)
+def tagger(request: pytest.FixtureRequest) -> Tagger:
+    return load_tagger(request.param)
+
+
+def test_decode_numbers_before_label_join_the_following_label(tmp_path: Path, tagger: Tagger) -> None:
+    rec = _tag(tmp_path, PDF_NUMBERS_FIRST, tagger)
+    assert rec["template"] == "2021"
+    nonzero = {k: c["value"] for k, c in rec["cells"].items() if c["value"] != "0"}
+    assert nonzero == PDF_NUMBERS_FIRST_CELLS
+
+
+def test_decode_legacy_unit_first_and_wrapped_label(tmp_path: Path, tagger: Tagger) -> None:
+    rec = _tag(tmp_path, LEGACY_PDF, tagger)
+    cells = {k: c["value"] for k, c in rec["cells"].items()}
+    assert cells.get("legacy.1、主动公开政府信息数") == "318"
+    assert cells.get("legacy.其中:规范性文件数") == "37"
+    assert cells.get("legacy.2、受理申请总数") == "12"
+
+
+def test_decode_cell_per_line_numbers_stay_after_their_label(tmp_path: Path, tagger: Tagger) -> None:
+    lines = _HEAD + [
+        "第二十条第（一）项",
+        "信息内容",
+        "本年制发件数",
+        "本年废止件数",
+        "现行有效件数",
+        "规章",
+        "2",
+        "1",
+        "9",
+        "行政规范性文件",
+        "6",
+        "4",
+        "27",
+        "第二十条第（五）项",
+        "信息内容",
+        "本年处理决定数量",
+        "行政许可",
+        "733",
+        "",
+        "三、收到和处理政府信息公开申请情况",
+        "一、本年新收政府信息公开申请数量",
+        "5",
+        "1",
+        "6",
+        "二、上年结转政府信息公开申请数量",
+        "2",
+        "2",
+        "",
+        "五、存在的主要问题及改进情况",
+        "",
+        "部分栏目更新不够及时。",
+    ]
+    rec = _tag(tmp_path, lines, tagger)
+    cells = {k: c["value"] for k, c in rec["cells"].items()}
+    assert cells["t2.art20_1.regulations.issued"] == "2"
+    assert cells["t2.art20_1.regulations.in_force"] == "9"
+    assert cells["t2.art20_1.normative_docs.issued"] == "6"
+    assert cells["t2.art20_1.normative_docs.in_force"] == "27"
+    assert cells["t2.art20_5.licensing.decisions"] == "733"
+    assert cells["t3.new_received.natural_person"] == "5"
+    assert cells["t3.new_received.total"] == "6"
