@@ -477,3 +477,23 @@ def test_segment_narrative_line_naming_a_statistics_table_is_not_one(tmp_path: P
     titles = {s["key"]: s["title"] for s in rec["sections"]}
     assert titles.get("s2") == "二、主动公开政府信息情况", titles
     assert titles.get("s3") == "三、收到和处理政府信息公开申请情况", titles
+
+
+def test_segment_heading_glued_to_its_paragraph_is_a_section(tmp_path: Path, rules) -> None:  # noqa: ANN001
+    para = "本镇深入贯彻落实《中华人民共和国政府信息公开条例》，坚持以公开为常态、不公开为例外，" * 3
+    text = "\n".join(
+        [
+            f"{AGENCY}2023年政府信息公开工作年度报告",
+            "一、总体情况" + "2023年，" + para,
+            "二、主动公开政府信息情况",
+            "第二十条第（一）项",
+            "信息内容 本年制发件数 本年废止件数 现行有效件数",
+            "行政规范性文件 2 1 19",
+            "五、存在的主要问题及改进情况" + "一是" + para,
+        ]
+    )
+    rec = _tag(tmp_path, text + "\n", rules)
+    titles = {s["key"]: s["title"] for s in rec["sections"]}
+    assert titles.get("s1") == "一、总体情况", titles
+    assert titles.get("s5") == "五、存在的主要问题及改进情况", titles
+    assert titles.get("s2") == "二、主动公开政府信息情况", titles

@@ -263,6 +263,42 @@ def unicode_minus(text: str) -> str | None:
     return body if n else None
 
 
+def heading_glued(text: str) -> str | None:
+    """Each section heading glued to the line after it (no separator: "四、…情况行政复议 …")."""
+    lines = text.splitlines()
+    out: list[str] = []
+    n = 0
+    i = 0
+    while i < len(lines):
+        s = lines[i].strip()
+        j = i + 1
+        while j < len(lines) and not lines[j].strip():
+            j += 1
+        if _HEADING.match(s) and 6 <= len(s) <= 40 and not _NUM.search(s) and j < len(lines) and "|" not in lines[j]:
+            out.append(s + lines[j].strip())
+            n += 1
+            i = j + 1
+            continue
+        out.append(lines[i])
+        i += 1
+    return "\n".join(out) if n else None
+
+
+def heading_typo(text: str) -> str | None:
+    """One character left out of each section heading's title (a typo or an OCR drop)."""
+    out: list[str] = []
+    n = 0
+    for line in text.splitlines():
+        s = line.strip()
+        if _HEADING.match(s) and 8 <= len(s) <= 40 and not _NUM.search(s):
+            k = len(s) // 2 + 1
+            out.append(s[:k] + s[k + 1 :])
+            n += 1
+        else:
+            out.append(line)
+    return "\n".join(out) if n else None
+
+
 JUNK_LINES = ["翻译", "搜索", "复制", "分享到：", "打印本页", "关闭窗口"]
 
 
@@ -299,11 +335,13 @@ SHAPES: dict[str, Callable[[str], str | None]] = {
     "collapsed": collapsed,
     "split_item": split_item,
     "unicode_minus": unicode_minus,
+    "heading_glued": heading_glued,
+    "heading_typo": heading_typo,
     "site_junk": site_junk,
     "chrome": chrome,
 }
 # shapes of the file as it is (a Markdown conversion stays Markdown); the others reshape its rendering
-FILE_SHAPES = {"s2t", "crlf", "junk", "fullwidth", "unicode_minus", "split_heading", "site_junk", "chrome"}
+FILE_SHAPES = {"s2t", "crlf", "junk", "fullwidth", "unicode_minus", "split_heading", "heading_glued", "heading_typo", "site_junk", "chrome"}
 ROW_LEVEL = {"oneline_glued", "lines_glued", "collapsed", "oneline_excerpt"}  # shapes whose digit splits the text alone cannot decide
 
 
@@ -445,6 +483,38 @@ def _table(results: dict[str, Any], models: list[str], files: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def compare_table(before: dict[str, Any], after: dict[str, Any], models: list[str]) -> str:
+    """Markdown: per shape, each model's mean non-zero cell F1 and section F1 before → after, over the
+    files both runs scored."""
+    shapes: list[str] = []
+    for f in after[models[0]]:
+        for sh in after[models[0]][f]:
+            if sh not in shapes:
+                shapes.append(sh)
+    head = "| shape | files | " + " | ".join(f"{m} nzF1 before → after | {m} secF1 before → after" for m in models) + " |"
+    lines = [head, "|" + "---|" * (2 + 2 * len(models))]
+    for sh in shapes:
+        files = [f for f in after[models[0]] if sh in after[models[0]][f] and sh in before.get(models[0], {}).get(f, {})]
+        row = [sh, str(len(files))]
+        for m in models:
+            for metric in ("nz_f1", "sec_f1"):
+                b = [before[m][f][sh][metric] for f in files if sh in before.get(m, {}).get(f, {})]
+                a = [after[m][f][sh][metric] for f in files if sh in after.get(m, {}).get(f, {})]
+                mb = sum(b) / len(b) if b else float("nan")
+                ma = sum(a) / len(a) if a else float("nan")
+                row.append(f"{mb:.3f} → **{ma:.3f}**" if ma - mb > 0.0005 else f"{mb:.3f} → {ma:.3f}")
+        lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _public(results: dict[str, Any]) -> dict[str, Any]:
+    """Results without the misses (gold values of the real reports stay out of the repository)."""
+    return {
+        m: {f: {sh: {k: v for k, v in r.items() if k not in ("misses", "sec_misses")} for sh, r in per.items()} for f, per in files.items()}
+        for m, files in results.items()
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the shape harness; returns the exit status."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -453,6 +523,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shape", action="append", default=None, help="only these shapes")
     ap.add_argument("--file", action="append", default=None, help="only these report ids")
     ap.add_argument("-v", "--verbose", action="store_true", help="print the misses of each weak pair")
+    ap.add_argument("--before", type=Path, default=None, help="metrics.json of an earlier run: write compare.md (before → after)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     from ogi.evaluate import primary_source
@@ -481,8 +552,13 @@ def main(argv: list[str] | None = None) -> int:
     print(table)
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / "metrics.json").write_text(json.dumps(results, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+        (args.out / "metrics.json").write_text(json.dumps(_public(results), ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
         (args.out / "table.md").write_text(table, encoding="utf-8")
+        if args.before:
+            before = json.loads(args.before.read_text(encoding="utf-8"))
+            cmp_md = compare_table(before, results, models)
+            (args.out / "compare.md").write_text(cmp_md, encoding="utf-8")
+            print(cmp_md)
     return 0
 
 

@@ -232,6 +232,10 @@ def split_label_lines(lines: list[str], li: int, legacy_table: bool = False) -> 
                 if _known(re.sub(r"\s+", "", acc)) >= 0.9:
                     return k
                 break
+    if re.fullmatch(r"\d{1,2}", first) and re.match(r"^[、.．][\u4e00-\u9fff]", lines[li + 1].strip() if li + 1 < len(lines) else ""):
+        # a row label split right after its ordinal ("5" / ".属于三类内部事" / "务信息"): the digit is no
+        # value; the rest of the label may go on over more lines
+        return 1 + split_label_lines(lines, li + 1, legacy_table)
     if not first or len(first) > _LABEL_MAX or "|" in first or is_number(first) or re.search(r"\s", first):
         return 0
 
@@ -289,13 +293,15 @@ def split_label_lines(lines: list[str], li: int, legacy_table: bool = False) -> 
         return 0  # already a whole known label ("二、主动公开政府信息" is not: its title is cut)
     # a label may be split over up to four lines: take the longest join that becomes a known label
     best_k, best, acc = 0, _known(first) + 0.02, first  # a join must know more than its first line
+    # an ordinal with a word or two ("7.属于" / "行政" / "执法案卷") is no label alone: its tail may be known
+    numbered_head = bool(re.fullmatch(r"\d{0,2}[.、．][\u4e00-\u9fff]{1,4}", first)) and _known(first) < 0.5
     for k in range(1, 4):
         t = usable(li + k)
         if not continues(t) or re.search(r"[。;!?]", t):
             break
         acc += t
         sc = _known(acc)
-        if sc >= 0.9 and sc > best and sc > _known(t) + 0.05:  # a longer join must do better
+        if sc >= 0.9 and sc > best and (sc > _known(t) + 0.05 or numbered_head):  # a longer join must do better
             best_k, best = k, sc
     if not best_k and _HEADING_START.match(first):
         # a free-form (legacy) heading wrapped mid-title ("七、保障措" / "施落实情况", "十、" / "重点领域公开
@@ -473,6 +479,18 @@ def segment(doc: Document) -> Document:
             blank_before = False
             skip = n_join
             continue
+        if len(stripped) > 120 and "|" not in stripped and _HEADING_LINE.match(stripped):
+            n_head = _heading_length(stripped)
+            rest = stripped[n_head:] if n_head else ""
+            if rest.strip() and _is_prose(rest.strip()):
+                # a template heading glued to the paragraph after it ("一、总体情况2019年，本局…"): the
+                # heading is a segment of its own, the paragraph prose
+                flush_vertical()
+                segs.append(Segment(stripped[:n_head], body_start, body_start + n_head, li, "text", blank_before=blank_before))
+                r0 = body_start + n_head + len(rest) - len(rest.lstrip())
+                segs.append(Segment(rest.strip(), r0, r0 + len(rest.strip()), li, "prose"))
+                blank_before = False
+                continue
         cuts = glued_heading_cuts(stripped) if "|" not in stripped and len(stripped) <= 120 else []
         if cuts:
             # a section heading glued to a table row or to the table's first header cells: the heading
