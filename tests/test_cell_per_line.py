@@ -192,3 +192,52 @@ def test_decode_cell_per_line_numbers_stay_after_their_label(tmp_path: Path, tag
     assert cells["t2.art20_5.licensing.decisions"] == "733"
     assert cells["t3.new_received.natural_person"] == "5"
     assert cells["t3.new_received.total"] == "6"
+
+
+def test_segment_label_split_after_its_ordinal_is_no_value(tmp_path: Path, tagger: Tagger) -> None:
+    # cell per line: "5" / ".属于三类内部事" / "务信息" is one label, its ordinal no value; "7.属于" /
+    # "行政" / "执法案卷" one label although its last piece alone is known
+    lines = _HEAD + [
+        "第二十条第（五）项",
+        "信息内容",
+        "本年处理决定数量",
+        "行政许可",
+        "64",
+        "",
+        "三、收到和处理政府信息公开申请情况",
+        "一、本年新收政府信息公开申请数量",
+        "19",
+        "2",
+        "21",
+        "（三）不予公开",
+        "4.保护第三方合法权益",
+        "3",
+        "3",
+        "5",
+        ".属于三类内部事",
+        "务信息",
+        "6",
+        ".属于",
+        "四类过程性信息",
+        "7.属于",
+        "行政",
+        "执法案卷",
+        "8",
+        "1",
+        "9",
+        "8.属于行政查询事项",
+        "",
+        "五、存在的主要问题及改进情况",
+        "",
+        "部分栏目更新不够及时。",
+    ]
+    rec = _tag(tmp_path, lines, tagger)
+    cells = {k: c["value"] for k, c in rec["cells"].items() if c["value"] != "0"}
+    t3 = {k: v for k, v in cells.items() if k.startswith("t3.denied")}
+    assert t3 == {
+        "t3.denied.third_party.natural_person": "3",
+        "t3.denied.third_party.total": "3",
+        "t3.denied.enforcement_file.natural_person": "8",
+        "t3.denied.enforcement_file.commercial": "1",
+        "t3.denied.enforcement_file.total": "9",
+    }

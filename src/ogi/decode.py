@@ -86,7 +86,7 @@ def _row_table(tag: Tag) -> str:
 def _line_kind(line: list[tuple[Segment, Tag]]) -> str:
     """The kind of a line: "vals" (only numbers, units and placeholders), "label" (one row label,
     nothing else), "inline" (a row label with its numbers) or "other"."""
-    nums = sum(1 for s, t in line if t.label.startswith("VAL.") or (t.label == "O" and _VALUE_TEXT.match(s.text)))
+    nums = _n_numbers(line)
     units = sum(1 for _, t in line if t.label == "UNIT")
     rows = [t for _, t in line if _row_table(t)]
     if nums and nums + units == len(line) and not any(t.label.startswith("VAL.t4.") for _, t in line):
@@ -94,6 +94,10 @@ def _line_kind(line: list[tuple[Segment, Tag]]) -> str:
     if len(rows) == 1 and nums == 0 and len(rows) + units == len(line):
         return "label"
     return "inline" if rows and nums else "other"
+
+
+def _n_numbers(line: list[tuple[Segment, Tag]]) -> int:
+    return sum(1 for s, t in line if t.label.startswith("VAL.") or (t.label == "O" and _VALUE_TEXT.match(s.text)))
 
 
 def _continues(a: tuple[Segment, Tag], c: tuple[Segment, Tag]) -> bool:
@@ -112,8 +116,8 @@ def reading_order(doc: Document) -> list[tuple[Segment, Tag]]:
     """The (segment, tag) pairs in the order rows are read: in a PDF text layer that prints a row's
     numbers on the line BEFORE its label ("15 4" / "规章"), those numbers move after the label.
 
-    Only in line-based layouts (most lines of numbers hold two or more: never a cell-per-line
-    rendering) and only where the document shows the habit: a line of numbers after a header or after
+    Only in line-based layouts (rows beside their label or two numbers and more on a line outnumber
+    lone numbers: never a cell-per-line rendering) and only where the document shows the habit: a line of numbers after a header or after
     a row that already has its numbers, followed by a bare row label. A line of numbers between a bare label and
     its wrapped tail ("1、被申请复" / "件 41" / "议数") stays with that label, the tail joined to it.
     """
@@ -125,8 +129,11 @@ def reading_order(doc: Document) -> list[tuple[Segment, Tag]]:
         else:
             lines.append([pair])
     kinds = [_line_kind(ln) for ln in lines]
-    sizes = [len(ln) for k, ln in zip(kinds, lines, strict=True) if k == "vals"]
-    if sum(n >= 2 for n in sizes) < max(1, sum(n == 1 for n in sizes)):  # one number a line: cell per line
+    # Line-based: rows printed with their label or two numbers and more on a line outnumber lone
+    # numbers (a cell-per-line rendering prints every number alone and never beside its label).
+    wide = sum(1 for k, ln in zip(kinds, lines, strict=True) if k == "inline" or (k in ("vals", "other") and _n_numbers(ln) >= 2))
+    lone = sum(1 for k, ln in zip(kinds, lines, strict=True) if k == "vals" and len(ln) == 1)
+    if wide < max(1, lone):
         return pairs
     evidence = any(
         kinds[i] == "vals" and kinds[i + 1] == "label" and kinds[i - 1] in ("other", "inline")
