@@ -17,6 +17,7 @@ from ogi.context import detect_template
 from ogi.pipeline import tag_path
 from ogi.segment import lined_glued
 from ogi.taggers import load_tagger
+from ogi.taggers.base import Tagger
 
 AGENCY = "石桥镇人民政府"
 
@@ -146,17 +147,17 @@ def lined_glued_report() -> str:
 
 
 @pytest.fixture(scope="module")
-def rules():  # noqa: ANN201 - a Tagger
+def rules() -> Tagger:
     return load_tagger("rules")
 
 
-def _tag(tmp_path: Path, text: str, tagger, name: str = "r.txt") -> dict:  # noqa: ANN001
+def _tag(tmp_path: Path, text: str, tagger: Tagger, name: str = "r.txt") -> dict:
     p = tmp_path / name
     p.write_text(text, encoding="utf-8")
     return tag_path(p, tagger)
 
 
-def test_segment_lined_glued_rows_split_by_the_tables_identities(tmp_path: Path, rules) -> None:  # noqa: ANN001
+def test_segment_lined_glued_rows_split_by_the_tables_identities(tmp_path: Path, rules: Tagger) -> None:
     text = lined_glued_report()
     assert "予以公开142000016" in text and "\n行政规范性文件2119\n" in text
     assert lined_glued(text)
@@ -165,7 +166,11 @@ def test_segment_lined_glued_rows_split_by_the_tables_identities(tmp_path: Path,
     assert rec["template"] == "2021"
     assert [s["key"] for s in rec["sections"]] == ["s1", "s2", "s3", "s4", "s5", "s6"]
     got = {k: c["value"] for k, c in rec["cells"].items()}
-    want = {f"t3.{row}.{col}": str(v) for row, vals in t3_rows().items() for col, v in zip(schema.T3_COL_KEYS, vals, strict=True)}
+    want = {
+        f"t3.{row}.{col}": str(v)
+        for row, vals in t3_rows().items()
+        for col, v in zip(schema.T3_COL_KEYS, vals, strict=True)
+    }
     want.update({f"t4.{k}": str(v) for k, v in zip(schema.T4_CELL_COLS, [v for g in T4 for v in g], strict=True)})
     for key, value in want.items():
         assert got.get(key) == value, (key, got.get(key), value)
@@ -182,12 +187,14 @@ def test_segment_lined_glued_not_taken_for_a_spaced_report() -> None:
     t3 = t3_rows()
     spaced = text
     for key, label in LABELS.items():
-        spaced = spaced.replace(label + "".join(str(v) for v in t3[key]), label + " " + " ".join(str(v) for v in t3[key]))
+        spaced = spaced.replace(
+            label + "".join(str(v) for v in t3[key]), label + " " + " ".join(str(v) for v in t3[key])
+        )
     assert "予以公开 14 2 0 0 0 0 16" in spaced
     assert not lined_glued(spaced)
 
 
-def test_segment_grid_heading_split_over_two_lines_is_one_section(tmp_path: Path, rules) -> None:  # noqa: ANN001
+def test_segment_grid_heading_split_over_two_lines_is_one_section(tmp_path: Path, rules: Tagger) -> None:
     # a PDF→Markdown conversion: narrative wrapped at the page width, one heading broken after 3 chars
     md = "\n".join(
         [
@@ -221,14 +228,16 @@ def test_segment_grid_heading_split_over_two_lines_is_one_section(tmp_path: Path
 
 
 def test_context_excerpt_without_year_or_table_2_is_2019_by_its_table_3() -> None:
-    t3_2019 = "申请人情况 自然人 本年新收政府信息公开申请数量 3 予以公开 2 (六)其他处理 1 (七)总计 3 四、结转下年度继续办理 0"
+    t3_2019 = (
+        "申请人情况 自然人 本年新收政府信息公开申请数量 3 予以公开 2 (六)其他处理 1 (七)总计 3 四、结转下年度继续办理 0"
+    )
     assert detect_template(t3_2019, None) == "2019"
     t3_2021 = t3_2019.replace("(六)其他处理 1", "(六)其他处理 1.申请人无正当理由逾期不补正 1")
     assert detect_template(t3_2021, None) == "2021"
     assert detect_template(t3_2019, 2022) == "2021"  # a year still decides
 
 
-def test_context_excerpt_of_sections_3_and_4_decodes_2019_rows(tmp_path: Path, rules) -> None:  # noqa: ANN001
+def test_context_excerpt_of_sections_3_and_4_decodes_2019_rows(tmp_path: Path, rules: Tagger) -> None:
     rows = [
         ("一、本年新收政府信息公开申请数量", (6, 1, 0, 0, 0, 0, 7)),
         ("二、上年结转政府信息公开申请数量", (0, 0, 0, 0, 0, 0, 0)),
@@ -237,12 +246,21 @@ def test_context_excerpt_of_sections_3_and_4_decodes_2019_rows(tmp_path: Path, r
         ("（七）总计", (6, 1, 0, 0, 0, 0, 7)),
         ("四、结转下年度继续办理", (0, 0, 0, 0, 0, 0, 0)),
     ]
-    body = ["三、收到和处理政府信息公开申请情况", "申请人情况 自然人 法人或其他组织 总计", "商业企业 科研机构 社会公益组织 法律服务机构 其他"]
+    body = [
+        "三、收到和处理政府信息公开申请情况",
+        "申请人情况 自然人 法人或其他组织 总计",
+        "商业企业 科研机构 社会公益组织 法律服务机构 其他",
+    ]
     for label, vals in rows:
         if label == "（一）予以公开":
             body.append("三、本年度办理结果")
         body.append(label + " " + " ".join(map(str, vals)))
-    body += ["四、政府信息公开行政复议、行政诉讼情况", "行政复议 行政诉讼", "结果维持 结果纠正 其他结果 尚未审结 总计", "0 " * 14 + "0"]
+    body += [
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "行政复议 行政诉讼",
+        "结果维持 结果纠正 其他结果 尚未审结 总计",
+        "0 " * 14 + "0",
+    ]
     rec = _tag(tmp_path, "\n".join(body) + "\n", rules)
     assert rec["status"] != "failed", rec["errors"]
     assert rec["template"] == "2019"
@@ -252,25 +270,24 @@ def test_context_excerpt_of_sections_3_and_4_decodes_2019_rows(tmp_path: Path, r
     assert [s["key"] for s in rec["sections"]] == ["s3", "s4"]
 
 
-def test_segment_spaced_row_keeps_sign_word_unit_and_bracketed_label_whole(tmp_path: Path, rules) -> None:  # noqa: ANN001
+def test_segment_spaced_row_keeps_sign_word_unit_and_bracketed_label_whole(tmp_path: Path, rules: Tagger) -> None:
     # a 2019 table 2 printed with spaces everywhere: "增 7", "330.5 元", a label broken inside its brackets
-    text = "\n".join(
-        [
-            "柳湾乡人民政府2019年政府信息公开工作年度报告",
-            "一、总体情况",
-            "本乡持续推进政务公开。",
-            "二、主动公开政府信息情况",
-            "第二十条第（五）项",
-            "信息内容 上一年项目数量 本年增/减 处理决定数量",
-            "行政许可 31 增 7 64",
-            "第二十条第（八）项",
-            "信息内容 上一年项目数量 本年增/减",
-            "行政事业性收费 4 减 1",
-            "第二十条第（九）项",
-            "信息内容 采购项目数量 采购总金额",
-            "政府集中采购 6 330.5 元",
-        ]
+    rows = (
+        "柳湾乡人民政府2019年政府信息公开工作年度报告",
+        "一、总体情况",
+        "本乡持续推进政务公开。",
+        "二、主动公开政府信息情况",
+        "第二十条第（五）项",
+        "信息内容 上一年项目数量 本年增/减 处理决定数量",
+        "行政许可 31 增 7 64",
+        "第二十条第（八）项",
+        "信息内容 上一年项目数量 本年增/减",
+        "行政事业性收费 4 减 1",
+        "第二十条第（九）项",
+        "信息内容 采购项目数量 采购总金额",
+        "政府集中采购 6 330.5 元",
     )
+    text = "\n".join(rows)
     rec = _tag(tmp_path, text + "\n", rules)
     got = {k: c["value"] for k, c in rec["cells"].items()}
     assert got["t2.art20_5.licensing.change"] == "增7"
@@ -278,18 +295,17 @@ def test_segment_spaced_row_keeps_sign_word_unit_and_bracketed_label_whole(tmp_p
     assert got["t2.art20_8.fees.change"] == "减1"
     assert got["t2.art20_9.procurement.amount"] == "330.5元"
 
-    legacy = "\n".join(
-        [
-            "桐林街道办事处2017年政府信息公开工作年度报告",
-            "一、概述",
-            "本街道推进政务公开。",
-            "二、政府信息公开情况统计表",
-            "统计指标 单位 统计数",
-            "（一）政府信息公开工作专门机构数 个 2",
-            "1.专职人员数（不包括政府公报及政府网站 工作人员数） 人 3",
-            "2.兼职人员数 人 5",
-        ]
+    legacy_rows = (
+        "桐林街道办事处2017年政府信息公开工作年度报告",
+        "一、概述",
+        "本街道推进政务公开。",
+        "二、政府信息公开情况统计表",
+        "统计指标 单位 统计数",
+        "（一）政府信息公开工作专门机构数 个 2",
+        "1.专职人员数（不包括政府公报及政府网站 工作人员数） 人 3",
+        "2.兼职人员数 人 5",
     )
+    legacy = "\n".join(legacy_rows)
     rec = _tag(tmp_path, legacy + "\n", rules, name="l.txt")
     got = {k: c["value"] for k, c in rec["cells"].items()}
     assert got.get("legacy.1.专职人员数(不包括政府公报及政府网站工作人员数)") == "3", got
@@ -319,26 +335,39 @@ def _md_report(junk: bool) -> str:
                 lines += ["", LABELS[k][:7], LABELS[k][7:]]
             for k in detached:
                 lines += ["", f"| {cells(k)} |", "|---|---|---|---|---|---|---|"]
-            lines += ["", "| 申请人情况 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |", "|---|---|---|---|---|---|---|---|"]
+            lines += [
+                "",
+                "| 申请人情况 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |",
+                "|---|---|---|---|---|---|---|---|",
+            ]
         elif key not in detached:
             lines.append(f"| {label} | {cells(key)} |")
     lines += ["", "## 四、政府信息公开行政复议、行政诉讼情况", "本年度无行政复议和行政诉讼。"]
     return "\n".join(lines) + "\n"
 
 
-def test_markdown_junk_around_numbers_reads_as_the_clean_conversion(tmp_path: Path, rules) -> None:  # noqa: ANN001
+def test_markdown_junk_around_numbers_reads_as_the_clean_conversion(tmp_path: Path, rules: Tagger) -> None:
     clean = _tag(tmp_path, _md_report(False), rules, name="c.md")
     dirty = _tag(tmp_path, _md_report(True), rules, name="d.md")
-    want = {f"t3.{row}.{col}": str(v) for row, vals in t3_rows().items() for col, v in zip(schema.T3_COL_KEYS, vals, strict=True)}
+    want = {
+        f"t3.{row}.{col}": str(v)
+        for row, vals in t3_rows().items()
+        for col, v in zip(schema.T3_COL_KEYS, vals, strict=True)
+    }
     got_clean = {k: c["value"] for k, c in clean["cells"].items()}
     got_dirty = {k: c["value"] for k, c in dirty["cells"].items()}
     assert got_clean["t3.granted.total"] == "16" and got_clean["t3.denied.process_info.natural_person"] == "2"
     assert got_dirty == got_clean
-    for key in ("t3.granted.natural_person", "t3.denied.process_info.total", "t3.unavailable.not_held.total", "t3.total_processed.total"):
+    for key in (
+        "t3.granted.natural_person",
+        "t3.denied.process_info.total",
+        "t3.unavailable.not_held.total",
+        "t3.total_processed.total",
+    ):
         assert got_dirty[key] == want[key], key
 
 
-def test_glued_blank_row_label_before_a_heading_is_not_its_title(tmp_path: Path, rules) -> None:  # noqa: ANN001
+def test_glued_blank_row_label_before_a_heading_is_not_its_title(tmp_path: Path, rules: Tagger) -> None:
     # one line (a crawler's text); table 3's last row printed blank, so its label runs into section 四
     lines = lined_glued_report().split("\n")
     t3 = t3_rows()
@@ -377,7 +406,7 @@ def cell_per_line_t3(partial_label: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_segment_label_with_spaced_parenthetical_is_one_cell(tmp_path: Path, rules) -> None:  # noqa: ANN001
+def test_segment_label_with_spaced_parenthetical_is_one_cell(tmp_path: Path, rules: Tagger) -> None:
     text = cell_per_line_t3("（二）部分公开 （区分处理的， 只计这一情形， 不计其他情形）")
     rec = _tag(tmp_path, text, rules)
     got = {k: c["value"] for k, c in rec["cells"].items()}
@@ -386,7 +415,7 @@ def test_segment_label_with_spaced_parenthetical_is_one_cell(tmp_path: Path, rul
             assert got.get(f"t3.{row}.{col}") == str(v), (row, col, got.get(f"t3.{row}.{col}"))
 
 
-def test_glued_ordinal_followed_by_a_space_goes_back_to_its_label(tmp_path: Path, rules) -> None:  # noqa: ANN001
+def test_glued_ordinal_followed_by_a_space_goes_back_to_its_label(tmp_path: Path, rules: Tagger) -> None:
     # one line; the crawler printed "6. 属于四类过程性信息" (a space after the ordinal's dot)
     import re
 
@@ -399,7 +428,7 @@ def test_glued_ordinal_followed_by_a_space_goes_back_to_its_label(tmp_path: Path
             assert got.get(f"t3.{row}.{col}") == str(v), (row, col, got.get(f"t3.{row}.{col}"))
 
 
-def test_glued_spaced_legacy_table_with_blank_rows_and_footer(tmp_path: Path, rules) -> None:  # noqa: ANN001
+def test_glued_spaced_legacy_table_with_blank_rows_and_footer(tmp_path: Path, rules: Tagger) -> None:
     # a crawler's one line: a legacy 统计表 with its header spaced out, rows printed blank between
     # filled ones, and the form's footer (phone number) after the last row
     body = (
@@ -429,9 +458,11 @@ def test_glued_spaced_legacy_table_with_blank_rows_and_footer(tmp_path: Path, ru
     assert got == want
 
 
-def test_glued_legacy_heading_title_after_a_space_or_a_year(tmp_path: Path, rules) -> None:  # noqa: ANN001
+def test_glued_legacy_heading_title_after_a_space_or_a_year(tmp_path: Path, rules: Tagger) -> None:
     body = (
-        "渔湾乡人民政府2016年政府信息公开工作年度报告 一、概述 本乡推进政府信息公开，" + "完善公开制度，拓展公开渠道，" * 6 + "取得成效。"
+        "渔湾乡人民政府2016年政府信息公开工作年度报告 一、概述 本乡推进政府信息公开，"
+        + "完善公开制度，拓展公开渠道，" * 6
+        + "取得成效。"
         " 二、 主动公开政府信息情况 全年主动公开信息57条。 三、2017年政府信息公开工作的计划和安排 继续推进公开。"
         " 四、政府信息公开情况统计表 统计指标 单位 统计数 （一）主动公开政府信息数 条 57 （二）收到申请数 件 2"
         " （三）接受培训人员数 人次 31 （四）举办培训班数 次 2"
@@ -442,7 +473,7 @@ def test_glued_legacy_heading_title_after_a_space_or_a_year(tmp_path: Path, rule
     assert rec["cells"]["legacy.(三)接受培训人员数"]["value"] == "31"
 
 
-def test_segment_label_wrapped_inside_its_parenthetical_joins(tmp_path: Path, rules) -> None:  # noqa: ANN001
+def test_segment_label_wrapped_inside_its_parenthetical_joins(tmp_path: Path, rules: Tagger) -> None:
     text = cell_per_line_t3("（二）部分公开 （区分处理的，\n只计这一情形， 不计其他情形）")
     assert "（区分处理的，\n只计这一情形" in text
     rec = _tag(tmp_path, text, rules)
@@ -452,7 +483,7 @@ def test_segment_label_wrapped_inside_its_parenthetical_joins(tmp_path: Path, ru
             assert got.get(f"t3.{row}.{col}") == str(v), (row, col, got.get(f"t3.{row}.{col}"))
 
 
-def test_segment_narrative_line_naming_a_statistics_table_is_not_one(tmp_path: Path, rules) -> None:  # noqa: ANN001
+def test_segment_narrative_line_naming_a_statistics_table_is_not_one(tmp_path: Path, rules: Tagger) -> None:
     # a PDF text layer wraps the narrative; one short piece names the attached 统计表 in passing
     text = "\n".join(
         [
@@ -479,7 +510,7 @@ def test_segment_narrative_line_naming_a_statistics_table_is_not_one(tmp_path: P
     assert titles.get("s3") == "三、收到和处理政府信息公开申请情况", titles
 
 
-def test_segment_heading_glued_to_its_paragraph_is_a_section(tmp_path: Path, rules) -> None:  # noqa: ANN001
+def test_segment_heading_glued_to_its_paragraph_is_a_section(tmp_path: Path, rules: Tagger) -> None:
     para = "本镇深入贯彻落实《中华人民共和国政府信息公开条例》，坚持以公开为常态、不公开为例外，" * 3
     text = "\n".join(
         [

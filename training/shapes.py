@@ -312,9 +312,20 @@ def chrome(text: str) -> str:
     first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
     box = [
         "首页 > 政务公开 > 政府信息公开年报",
-        "索引号：", "000000000/2025-00001", "分类：", "政务公开", "发布机构：", "办公室",
-        "标题：", first[:60], "发文日期：", "2025-01-20", "有效性：", "有效",
-        "字体：【大 中 小】", "",
+        "索引号：",
+        "000000000/2025-00001",
+        "分类：",
+        "政务公开",
+        "发布机构：",
+        "办公室",
+        "标题：",
+        first[:60],
+        "发文日期：",
+        "2025-01-20",
+        "有效性：",
+        "有效",
+        "字体：【大 中 小】",
+        "",
     ]
     return "\n".join(box) + "\n" + text
 
@@ -341,8 +352,24 @@ SHAPES: dict[str, Callable[[str], str | None]] = {
     "chrome": chrome,
 }
 # shapes of the file as it is (a Markdown conversion stays Markdown); the others reshape its rendering
-FILE_SHAPES = {"s2t", "crlf", "junk", "fullwidth", "unicode_minus", "split_heading", "heading_glued", "heading_typo", "site_junk", "chrome"}
-ROW_LEVEL = {"oneline_glued", "lines_glued", "collapsed", "oneline_excerpt"}  # shapes whose digit splits the text alone cannot decide
+FILE_SHAPES = {
+    "s2t",
+    "crlf",
+    "junk",
+    "fullwidth",
+    "unicode_minus",
+    "split_heading",
+    "heading_glued",
+    "heading_typo",
+    "site_junk",
+    "chrome",
+}
+ROW_LEVEL = {
+    "oneline_glued",
+    "lines_glued",
+    "collapsed",
+    "oneline_excerpt",
+}  # shapes whose digit splits the text alone cannot decide
 
 
 # ---------------------------------------------------------------------------------------------
@@ -461,7 +488,13 @@ def _table(results: dict[str, Any], models: list[str], files: list[str]) -> str:
             for s in results[m].get(f, {}):
                 if s not in shapes:
                     shapes.append(s)
-    head = "| shape | files | " + " | ".join(f"{m} nzF1 | {m} secF1" for m in models) + " | weak files (" + models[0] + ", nzF1/secF1 < 0.95) |"
+    head = (
+        "| shape | files | "
+        + " | ".join(f"{m} nzF1 | {m} secF1" for m in models)
+        + " | weak files ("
+        + models[0]
+        + ", nzF1/secF1 < 0.95) |"
+    )
     lines = [head, "|" + "---|" * (3 + 2 * len(models))]
     for s in shapes:
         row = [s, str(sum(1 for f in files if s in results[models[0]].get(f, {})))]
@@ -477,7 +510,11 @@ def _table(results: dict[str, Any], models: list[str], files: list[str]) -> str:
                     + ("" if results[m][f][s]["status"] != "failed" else " FAILED")
                     for f in files
                     if s in results[m].get(f, {})
-                    and (results[m][f][s]["nz_f1"] < 0.95 or results[m][f][s]["sec_f1"] < 0.95 or results[m][f][s]["status"] == "failed")
+                    and (
+                        results[m][f][s]["nz_f1"] < 0.95
+                        or results[m][f][s]["sec_f1"] < 0.95
+                        or results[m][f][s]["status"] == "failed"
+                    )
                 ]
         lines.append("| " + " | ".join(row) + " | " + ", ".join(weak) + " |")
     return "\n".join(lines) + "\n"
@@ -491,10 +528,14 @@ def compare_table(before: dict[str, Any], after: dict[str, Any], models: list[st
         for sh in after[models[0]][f]:
             if sh not in shapes:
                 shapes.append(sh)
-    head = "| shape | files | " + " | ".join(f"{m} nzF1 before → after | {m} secF1 before → after" for m in models) + " |"
+    head = (
+        "| shape | files | " + " | ".join(f"{m} nzF1 before → after | {m} secF1 before → after" for m in models) + " |"
+    )
     lines = [head, "|" + "---|" * (2 + 2 * len(models))]
     for sh in shapes:
-        files = [f for f in after[models[0]] if sh in after[models[0]][f] and sh in before.get(models[0], {}).get(f, {})]
+        files = [
+            f for f in after[models[0]] if sh in after[models[0]][f] and sh in before.get(models[0], {}).get(f, {})
+        ]
         row = [sh, str(len(files))]
         for m in models:
             for metric in ("nz_f1", "sec_f1"):
@@ -510,7 +551,10 @@ def compare_table(before: dict[str, Any], after: dict[str, Any], models: list[st
 def _public(results: dict[str, Any]) -> dict[str, Any]:
     """Results without the misses (gold values of the real reports stay out of the repository)."""
     return {
-        m: {f: {sh: {k: v for k, v in r.items() if k not in ("misses", "sec_misses")} for sh, r in per.items()} for f, per in files.items()}
+        m: {
+            f: {sh: {k: v for k, v in r.items() if k not in ("misses", "sec_misses")} for sh, r in per.items()}
+            for f, per in files.items()
+        }
         for m, files in results.items()
     }
 
@@ -523,7 +567,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shape", action="append", default=None, help="only these shapes")
     ap.add_argument("--file", action="append", default=None, help="only these report ids")
     ap.add_argument("-v", "--verbose", action="store_true", help="print the misses of each weak pair")
-    ap.add_argument("--before", type=Path, default=None, help="metrics.json of an earlier run: write compare.md (before → after)")
+    ap.add_argument(
+        "--before", type=Path, default=None, help="metrics.json of an earlier run: write compare.md (before → after)"
+    )
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     from ogi.evaluate import primary_source
@@ -542,7 +588,9 @@ def main(argv: list[str] | None = None) -> int:
                 r = _score(gv, path, tagger, source, shape in ROW_LEVEL)
                 results[m].setdefault(g.id, {})[shape] = r
                 if args.verbose and (r["nz_f1"] < 0.95 or r["sec_f1"] < 0.95):
-                    print(f"[{m}] {shape:16s} {g.id:22s} {r['status']:8s} nz={r['nz_f1']:.3f} {r['nz']} sec={r['sec_f1']:.3f} {r['sec']}")
+                    print(
+                        f"[{m}] {shape:16s} {g.id:22s} {r['status']:8s} nz={r['nz_f1']:.3f} {r['nz']} sec={r['sec_f1']:.3f} {r['sec']}"
+                    )
                     for miss in r["misses"]:
                         print("     cell", miss)
                     for miss in r["sec_misses"]:
@@ -552,7 +600,9 @@ def main(argv: list[str] | None = None) -> int:
     print(table)
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / "metrics.json").write_text(json.dumps(_public(results), ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+        (args.out / "metrics.json").write_text(
+            json.dumps(_public(results), ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8"
+        )
         (args.out / "table.md").write_text(table, encoding="utf-8")
         if args.before:
             before = json.loads(args.before.read_text(encoding="utf-8"))

@@ -372,8 +372,8 @@ def glued_heading_cuts(line: str) -> list[int]:
 
 # a label with its digits glued on, ending its line ("行政规范性文件6233440"); one regex over the whole text
 # (this runs on every report), line lengths checked on the matches only
-_GLUED_END = re.compile(r"[\u4e00-\u9fff)）][-−]?\d[\d.,]*(?:万元|元)?[ \t]*$", re.M)
-_SPACED_END = re.compile(r"[\u4e00-\u9fff)）][ \t]*(?:\|[ \t]*)?[-+]?\d[\d.,]*(?:[ \t]*\|?[ \t]+[-+]?\d[\d.,]*)+[ \t]*\|?[ \t]*$", re.M)
+_GLUED_END = re.compile(r"[\u4e00-\u9fff)）][-−]?\d[\d.,]*(?:万元|元)?[ \t]*$", re.MULTILINE)
+_SPACED_END = re.compile(r"[\u4e00-\u9fff)）][ \t]*(?:\|[ \t]*)?[-+]?\d[\d.,]*(?:[ \t]*\|?[ \t]+[-+]?\d[\d.,]*)+[ \t]*\|?[ \t]*$", re.MULTILINE)
 MIN_GLUED_LINES = 4
 
 
