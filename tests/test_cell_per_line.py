@@ -241,3 +241,67 @@ def test_segment_label_split_after_its_ordinal_is_no_value(tmp_path: Path, tagge
         "t3.denied.enforcement_file.commercial": "1",
         "t3.denied.enforcement_file.total": "9",
     }
+
+
+LEGACY_CPL = [
+    "松屏市统计局2015年政府信息公开工作年度报告",
+    "一、概述",
+    "本局认真贯彻政府信息公开条例，全年工作平稳有序。",
+    "附件：政府信息公开情况统计表",
+    "统计指标",
+    "计量单位",
+    "2015年度",
+    "历年累计",
+    "1、主动公开信息总数",
+    "条",
+    "263",
+    "7",  # 2637 wrapped: the year within its cumulative total 2911
+    "2911",
+    "一、依申请公开情况",
+    "(1",  # the ordinal split from its label, the label over two more lines
+    ")受理申请",
+    "总数",
+    "件",
+    "58",
+    "402",
+    "2",
+    "、",
+    "部分公开数",
+    "件",
+    "17",
+    "96",
+    "报送日期：2016年1月12日",
+]
+
+
+def test_segment_and_splitnum_legacy_cell_per_line(tmp_path: Path, tagger: Tagger) -> None:
+    rec = _tag(tmp_path, LEGACY_CPL, tagger)
+    cells = {k: c["value"] for k, c in rec["cells"].items()}
+    assert cells == {
+        "legacy.1、主动公开信息总数": "2637",
+        "legacy.(1)受理申请总数": "58",
+        "legacy.2、部分公开数": "17",
+    }
+
+
+def test_splitnum_zero_led_piece_is_a_tail(tmp_path: Path, tagger: Tagger) -> None:
+    lines = _HEAD + [
+        "第二十条第（五）项",
+        "信息内容",
+        "本年处理决定数量",
+        "行政许可",
+        "583",
+        "07",  # 58307 wrapped: no cell is printed "07"
+        "",
+        "三、收到和处理政府信息公开申请情况",
+        "一、本年新收政府信息公开申请数量",
+        "5",
+        "1",
+        "6",
+        "",
+        "五、存在的主要问题及改进情况",
+        "",
+        "部分栏目更新不够及时。",
+    ]
+    rec = _tag(tmp_path, lines, tagger)
+    assert rec["cells"]["t2.art20_5.licensing.decisions"]["value"] == "58307"

@@ -207,6 +207,18 @@ def group_rows(doc: Document, pairs: list[tuple[Segment, Tag]] | None = None) ->
             table = lab.split(".")[1]
             if current is not None and current.table == table:
                 current.values.append((seg, tag))
+        elif (
+            lab == "O"
+            and current is not None
+            and current.table == "legacy"
+            and current.values
+            and seg.sep == "line"
+            and seg.text.isdigit()
+            and seg.line == current.values[-1][0].line + 1
+        ):
+            # a legacy row one cell per line: the numbers after its year value (历年累计, or the tail
+            # of a wrapped number) are kept for the split-number rejoin; only the first is placed
+            current.values.append((seg, tag))
     return groups
 
 

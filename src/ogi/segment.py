@@ -232,10 +232,17 @@ def split_label_lines(lines: list[str], li: int, legacy_table: bool = False) -> 
                 if _known(re.sub(r"\s+", "", acc)) >= 0.9:
                     return k
                 break
-    if re.fullmatch(r"\d{1,2}", first) and re.match(r"^[、.．][\u4e00-\u9fff]", lines[li + 1].strip() if li + 1 < len(lines) else ""):
-        # a row label split right after its ordinal ("5" / ".属于三类内部事" / "务信息"): the digit is no
-        # value; the rest of the label may go on over more lines
-        return 1 + split_label_lines(lines, li + 1, legacy_table)
+    if re.fullmatch(r"[(（]?\d{1,2}", first):
+        # a row label split right after its ordinal ("5" / ".属于三类内部事" / "务信息", "(1" / ")受理申请",
+        # "2" / "、" / "部分公开数"): the digit is no value; the rest may go on over more lines
+        j = li + 1
+        nxt = lines[j].strip() if j < len(lines) else ""
+        if nxt in ("、", ".", "．", ")", "）") and j + 1 < len(lines):
+            j += 1
+            nxt = nxt + lines[j].strip()
+        closes = first[0] in "(（" and nxt[:1] in ")）"
+        if re.match(r"^[、.．)）][\u4e00-\u9fff]", nxt) and (closes or nxt[:1] in "、.．" and first.isdigit()):
+            return j - li + split_label_lines(lines, j, legacy_table)
     if not first or len(first) > _LABEL_MAX or "|" in first or is_number(first) or re.search(r"\s", first):
         return 0
 
@@ -275,8 +282,8 @@ def split_label_lines(lines: list[str], li: int, legacy_table: bool = False) -> 
 
     def continues(t: str) -> bool:
         return bool(t) and t not in _LEGACY_UNITS and not is_number(t) and not _NUMBERING_TOKEN.match(t) and not re.match(
-            r"^[(（]?[一二三四五六七八九十\d]{1,2}[)）、.．]", t
-        )
+            r"^[(（]?[一二三四五六七八九十\d]{1,2}[)）、.．]|^[(（]\d{1,2}$", t
+        )  # "(1" alone: the next label's ordinal split from it
 
     nxt = usable(li + 1)
     if re.search(r"[。;!?]", first + nxt) or not continues(nxt):

@@ -11,6 +11,10 @@ tells a wrapped number from two cells. For a row whose values are bare integers 
   fewest joins in reading order;
 * as many values as columns or fewer: a join is made only when the row's identity fails as printed
   and holds after the join, with no other join doing the same.
+* a piece printed with a leading zero ("965" / "01") is always a tail: no cell is printed "01";
+* a legacy 统计表 row with three numbers where the year column and 历年累计 hold two: the pair whose
+  join keeps the year within its cumulative total (the closer pair when both do); with two numbers,
+  a first above the second (a year above its cumulative total) is one wrapped number.
 
 The search is bounded: at most ``MAX_JOINS`` joins among at most ``MAX_VALUES`` values.
 """
@@ -124,9 +128,57 @@ def _expand_collapsed(group: RowGroup, ncols: int) -> bool:
     return True
 
 
+def _join_zero_led(group: RowGroup) -> bool:
+    """Join a piece printed with a leading zero ("965" / "01") to the value before it: no cell is
+    printed "01", so it is the tail of a wrapped number whatever the arithmetic says."""
+    values = group.values
+    at = [
+        i
+        for i in range(len(values) - 1)
+        if _joinable(values[i][0], values[i + 1][0]) and len(values[i + 1][0].text) >= 2
+        and values[i + 1][0].text.startswith("0")
+    ]
+    at = [i for j, i in enumerate(at) if not j or i - at[j - 1] > 1]
+    if not at:
+        return False
+    group.values = _join(values, tuple(at))
+    return True
+
+
+def _join_legacy(group: RowGroup) -> bool:
+    """A legacy 统计表 row printed one cell per line with three numbers where the year column and
+    历年累计 hold two: one of them was wrapped. Join the pair that keeps the year within its cumulative
+    total, the closer pair when both do ("141" / "9" / "1455" is 1419 of 1455); with two numbers, a
+    year above its cumulative total is a wrapped number ("141" / "9")."""
+    values = group.values
+    if not 2 <= len(values) <= 3 or not all(_joinable(a, b) for (a, _), (b, _) in itertools.pairwise(values)):
+        return False
+    if len(values) == 2:  # the cumulative total may be untagged: a year above it is a wrapped number
+        if int(values[0][0].text) > int(values[1][0].text):
+            group.values = _join(values, (0,))
+            return True
+        return False
+    a, b, c = (int(s.text) for s, _ in values)
+    options = []
+    for at, (year, cum) in (((0,), (int(f"{a}{b}"), c)), ((1,), (a, int(f"{b}{c}")))):
+        if 0 < year <= cum:
+            options.append((cum / year, at))
+    if not options:
+        return False
+    group.values = _join(values, min(options)[1])
+    return True
+
+
 def merge_split_numbers(group: RowGroup, ncols: int) -> bool:
     """Rejoin a row's numbers that a cell-per-line rendering split over two lines, or re-expand a run
     of identical values it printed once (in place); returns True when the row was changed."""
+    zero_led = 2 <= len(group.values) <= MAX_VALUES and _join_zero_led(group)
+    if group.table == "legacy":
+        return _join_legacy(group) or zero_led
+    return _merge(group, ncols) or zero_led
+
+
+def _merge(group: RowGroup, ncols: int) -> bool:
     values = group.values
     k = len(values)
     if k < 2 or k > MAX_VALUES or group.table not in ("t2", "t3", "t4"):
