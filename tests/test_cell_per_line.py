@@ -120,6 +120,9 @@ LEGACY_PDF = [
     "件 12",
     "2、受理申请总数",
     "3、收取检索复制费 元 0",
+    "4、被提起诉讼数",  # a whole label left blank: the numbers after it are the next row's
+    "人 23",
+    "专职工作人员",
 ]
 
 
@@ -147,6 +150,8 @@ def test_decode_legacy_unit_first_and_wrapped_label(tmp_path: Path, tagger: Tagg
     assert cells.get("legacy.1、主动公开政府信息数") == "318"
     assert cells.get("legacy.其中:规范性文件数") == "37"
     assert cells.get("legacy.2、受理申请总数") == "12"
+    assert cells.get("legacy.专职工作人员") == "23"
+    assert not any("被提起诉讼数" in k for k in cells)
 
 
 def test_decode_cell_per_line_numbers_stay_after_their_label(tmp_path: Path, tagger: Tagger) -> None:

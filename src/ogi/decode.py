@@ -73,6 +73,8 @@ class RowGroup:
 
 _VALUE_TEXT = re.compile(r"^[-+−]?\d+(?:\.\d+)?$|^[增减]\s*\d+$")
 # A label that starts a row of its own: a numbering ("2、", "（三）", "1.") or 其中.
+# How a whole label of a legacy 统计表 ends ("…数", "…人次", "…费"): a head ending so is no wrapped head.
+_LABEL_END = frozenset("数次量额况人个件费元率")
 _LABEL_START = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[、.．)）]|[（(]|其中)")
 
 
@@ -107,8 +109,8 @@ def _continues(a: tuple[Segment, Tag], c: tuple[Segment, Tag]) -> bool:
     if ta.label == tc.label and _row_table(ta) != "legacy":
         return True
     text = c[0].text.strip()
-    if _LABEL_START.match(text) or len(text) > 6:
-        return False
+    if _LABEL_START.match(text) or len(text) > 6 or a[0].text.strip()[-1:] in _LABEL_END:
+        return False  # a new row, or a head that is a whole label already ("被提起诉讼数" / "专职工作人员")
     return _row_table(tc) == "legacy" or bool(_LABEL_START.match(a[0].text.strip()))
 
 
