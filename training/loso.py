@@ -75,22 +75,34 @@ def train(out: Path, exclude: set[str], real_weight: int, with_real: bool) -> fl
     return time.perf_counter() - t0
 
 
-def fold(source: str, out_dir: str, real_weight: int) -> dict[str, Any]:
-    """Train the CRF without ``source`` and score it and the rules on ``source``."""
+def fold(source: str, out_dir: str, real_weight: int, reuse: bool = False) -> dict[str, Any]:
+    """Train the CRF without ``source`` (``reuse``: keep a fold model an earlier run trained with the same
+    held-out source and weight) and score it and the rules on ``source``."""
     logging.basicConfig(level=logging.WARNING)
     golds = golds_by_source()[source]
     model = Path(out_dir) / "models" / f"crf-loso-{source}"
-    secs = train(model, {source}, real_weight, with_real=True)
+    meta = model / "meta.json"
+    td = json.loads(meta.read_text(encoding="utf-8"))["training_data"] if meta.is_file() else {}
+    if reuse and td.get("excluded_sources") == [source] and td.get("real_weight") == real_weight:
+        secs = float(json.loads(meta.read_text(encoding="utf-8"))["training_seconds"])  # trained by an earlier run
+    else:
+        secs = train(model, {source}, real_weight, with_real=True)
     scores = score({"rules": "rules", "crf": str(model)}, golds)
     return {"source": source, "reports": [g.id for g in golds], "train_seconds": round(secs, 1), "scores": scores}
 
 
-def synthetic_only(out_dir: str) -> dict[str, Any]:
-    """Train one CRF on the synthetic data alone and score it on every source."""
+def synthetic_only(out_dir: str, reference: str | None) -> dict[str, Any]:
+    """Score a CRF trained on synthetic data alone on every source: ``reference`` (an existing model
+    directory, e.g. the previously shipped CRF) or, without it, one trained here."""
     logging.basicConfig(level=logging.WARNING)
-    model = Path(out_dir) / "models" / "crf-synthetic-only"
-    secs = train(model, set(), 1, with_real=False)
+    secs = 0.0
+    if reference:
+        model = Path(reference)
+    else:
+        model = Path(out_dir) / "models" / "crf-synthetic-only"
+        secs = train(model, set(), 1, with_real=False)
     return {
+        "model": str(model),
         "train_seconds": round(secs, 1),
         "scores": {src: score({"crf_synthetic": str(model)}, golds)["crf_synthetic"] for src, golds in golds_by_source().items()},
     }
@@ -127,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--real-weight", type=int, default=4, help="each real training report counts this many times")
     ap.add_argument("--sources", default="", help="comma-separated subset of sources (default: all)")
     ap.add_argument("--no-synthetic-only", action="store_true", help="skip the synthetic-only CRF")
+    ap.add_argument("--reuse", action="store_true", help="score fold models already in OUT/models (same held-out source and weight) instead of retraining")
+    ap.add_argument("--synthetic-reference", default="", help="score this synthetic-only model directory instead of training one")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     sources = list(golds_by_source())
@@ -138,8 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     folds: dict[str, Any] = {}
     synth: dict[str, Any] | None = None
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        futs = {pool.submit(fold, s, str(out), args.real_weight): s for s in sources}
-        sfut = None if args.no_synthetic_only else pool.submit(synthetic_only, str(out))
+        futs = {pool.submit(fold, s, str(out), args.real_weight, args.reuse): s for s in sources}
+        sfut = None if args.no_synthetic_only else pool.submit(synthetic_only, str(out), args.synthetic_reference or None)
         for fut, s in futs.items():
             folds[s] = fut.result()
             log.info("fold %s done (%.0f s): %s", s, folds[s]["train_seconds"], {m: f1(v["cells_nonzero"]) for m, v in folds[s]["scores"].items()})
@@ -163,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         "models": {
             "rules": "the rule tagger (untrained)",
             "crf": f"CRF (training/configs/crf-default.json) with rule fallback, trained on {' + '.join(SYNTHETIC)} + {REAL} minus the held-out source (real reports x{args.real_weight})",
-            **({"crf_synthetic": "the same CRF trained on the synthetic data alone (no real report)"} if synth else {}),
+            **({"crf_synthetic": f"a CRF trained on synthetic data alone (no real report): {synth['model']}"} if synth else {}),
         },
         "transformer": "not run: the transformer was being rebuilt on HF transformers at the time of this run",
         "real_weight": args.real_weight,
