@@ -120,6 +120,7 @@ LEGACY_PDF = [
     "件 12",
     "2、受理申请总数",
     "3、收取检索复制费 元 0",
+    "5、公开查阅点 个 6 41",  # year and 历年累计 beside the label: the year's is the cell
     "4、被提起诉讼数",  # a whole label left blank: the numbers after it are the next row's
     "人 23",
     "专职工作人员",
@@ -151,6 +152,7 @@ def test_decode_legacy_unit_first_and_wrapped_label(tmp_path: Path, tagger: Tagg
     assert cells.get("legacy.其中:规范性文件数") == "37"
     assert cells.get("legacy.2、受理申请总数") == "12"
     assert cells.get("legacy.专职工作人员") == "23"
+    assert cells.get("legacy.5、公开查阅点") == "6"
     assert not any("被提起诉讼数" in k for k in cells)
 
 

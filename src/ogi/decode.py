@@ -73,6 +73,8 @@ class RowGroup:
 
 _VALUE_TEXT = re.compile(r"^[-+−]?\d+(?:\.\d+)?$|^[增减]\s*\d+$")
 # A label that starts a row of its own: a numbering ("2、", "（三）", "1.") or 其中.
+# A legacy 统计表's units of count, which a tagger may leave untagged ("条 20" before its label).
+_UNITS = frozenset(("件", "条", "次", "个", "人", "人次", "万元", "元", "篇", "项", "家", "期", "场", "份"))
 # How a whole label of a legacy 统计表 ends ("…数", "…人次", "…费"): a head ending so is no wrapped head.
 _LABEL_END = frozenset("数次量额况人个件费元率")
 _LABEL_START = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[、.．)）]|[（(]|其中)")
@@ -89,7 +91,7 @@ def _line_kind(line: list[tuple[Segment, Tag]]) -> str:
     """The kind of a line: "vals" (only numbers, units and placeholders), "label" (one row label,
     nothing else), "inline" (a row label with its numbers) or "other"."""
     nums = _n_numbers(line)
-    units = sum(1 for _, t in line if t.label == "UNIT")
+    units = sum(1 for s, t in line if t.label == "UNIT" or (t.label == "O" and s.text in _UNITS))
     rows = [t for _, t in line if _row_table(t)]
     if nums and nums + units == len(line) and not any(t.label.startswith("VAL.t4.") for _, t in line):
         return "vals"
@@ -152,7 +154,10 @@ def reading_order(doc: Document) -> list[tuple[Segment, Tag]]:
             nxt = lines[i + 1]
             label = next(p for p in nxt if _row_table(p[1]))
             table = _row_table(label[1])
-            vals = [(s, Tag(f"VAL.{table}", t.score, t.source) if t.label == "O" else t) for s, t in lines[i]]
+            vals = [
+                (s, Tag(f"VAL.{table}", t.score, t.source) if t.label == "O" and _VALUE_TEXT.match(s.text) else t)
+                for s, t in lines[i]
+            ]
             prev = lines[i - 1] if i else []
             if kinds[i - 1 if i else 0] == "label" and i and not filled:
                 a = next(p for p in prev if _row_table(p[1]))
@@ -183,7 +188,14 @@ def group_rows(doc: Document, pairs: list[tuple[Segment, Tag]] | None = None) ->
     current: RowGroup | None = None
     block = ""
     t4: RowGroup | None = None
-    for seg, tag in pairs if pairs is not None else zip(doc.segments, doc.tags, strict=True):
+    legacy_line = -1  # the line of the last legacy row label
+    if pairs is None:
+        pairs = list(zip(doc.segments, doc.tags, strict=True))
+    n_nums: dict[int, int] = {}  # numbers on each line
+    for seg, _ in pairs:
+        if _VALUE_TEXT.match(seg.text):
+            n_nums[seg.line] = n_nums.get(seg.line, 0) + 1
+    for seg, tag in pairs:
         lab = tag.label
         if lab.startswith("SEC."):
             current, t4 = None, None
@@ -200,6 +212,7 @@ def group_rows(doc: Document, pairs: list[tuple[Segment, Tag]] | None = None) ->
         elif lab == "ROW.legacy" or lab.startswith("ROW.legacy."):
             current = RowGroup("legacy", seg.text)
             groups.append(current)
+            legacy_line = seg.line
         elif lab.startswith("VAL.t4."):
             if t4 is None:
                 t4 = RowGroup("t4", "")
@@ -221,6 +234,18 @@ def group_rows(doc: Document, pairs: list[tuple[Segment, Tag]] | None = None) ->
             # a legacy row one cell per line: the numbers after its year value (历年累计, or the tail
             # of a wrapped number) are kept for the split-number rejoin; only the first is placed
             current.values.append((seg, tag))
+        elif (
+            lab == "O"
+            and current is not None
+            and current.table == "legacy"
+            and seg.line == legacy_line
+            and seg.sep == "space"
+            and n_nums[seg.line] >= 2
+            and _VALUE_TEXT.match(seg.text)
+        ):
+            # a space-separated legacy row that prints its year and 历年累计 beside its label, numbers
+            # the tagger left untagged: the first is the year's (a lone number may be either: left alone)
+            current.values.append((seg, Tag("VAL.legacy", tag.score, tag.source)))
     return groups
 
 
