@@ -528,3 +528,30 @@ def test_segment_heading_glued_to_its_paragraph_is_a_section(tmp_path: Path, rul
     assert titles.get("s1") == "一、总体情况", titles
     assert titles.get("s5") == "五、存在的主要问题及改进情况", titles
     assert titles.get("s2") == "二、主动公开政府信息情况", titles
+
+
+def test_glued_legacy_table_glued_with_blank_rows_and_a_dated_header(tmp_path: Path, rules: Tagger) -> None:
+    # the same kind of 统计表 as one glued line: no spaces between cells, units glued between label and
+    # value, a header '(2016年度) … 统 计 指 标单位统计数' and blank rows between filled ones
+    body = (
+        "渔湾乡人民政府2016年政府信息公开工作年度报告 一、概述 本乡推进政府信息公开，"
+        + "完善公开制度，拓展公开渠道，" * 6
+        + "取得成效。二、政府信息公开情况统计表(2016年度)填报单位(盖章):渔湾乡人民政府统 计 指 标单位统计数"
+        "一、主动公开情况(一)主动公开政府信息数条57其中:主动公开规范性文件数件4制发规范性文件总数件"
+        "(二)通过不同渠道和方式公开政府信息的情况1.政府公报公开政府信息数条2.政府网站公开政府信息数条49"
+        "3.政务微博公开政府信息数条4.政务微信公开政府信息数条8"
+        "二、依申请公开情况(一)收到申请数件21.当面申请数件2.网络申请数件2"
+        "三、机构建设情况(一)政府信息公开工作专门机构数个1(二)从事政府信息公开工作人员数人3"
+    )
+    rec = _tag(tmp_path, "标题: 年报\n" + body + "\n", rules)
+    assert rec["template"] == "legacy"
+    got = {k: c["value"] for k, c in rec["cells"].items()}
+    for key, value in {
+        "legacy.(一)主动公开政府信息数": "57",
+        "legacy.其中:主动公开规范性文件数": "4",
+        "legacy.2.政府网站公开政府信息数": "49",
+        "legacy.4.政务微信公开政府信息数": "8",
+        "legacy.(一)政府信息公开工作专门机构数": "1",
+        "legacy.(二)从事政府信息公开工作人员数": "3",
+    }.items():
+        assert got.get(key) == value, (key, got.get(key), got)

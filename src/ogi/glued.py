@@ -88,7 +88,7 @@ _SENTENCE = re.compile(r"[。;!?]|,(?!\d)")
 _TITLE_LEAD = re.compile(r" *(?:(?:19|20)\d\d *年度?)?")
 _FORM_FIELD = re.compile(r"电话|填报人|负责人|审核人|邮编|传真")
 _LABEL_COL = re.compile(r"指 ?标")
-_SPACED_CJK = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff] )")  # single characters spaced out
+_SPACED_CJK = re.compile(r"(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])")  # header words spaced out ("统 计 指 标")
 _LEGACY_HEADER = re.compile(r"统 ?计 ?指 ?标|指 ?标 ?名 ?称|指 ?标|计量单位|单位|统计数|(?:19|20)\d\d *年度?|历年累计|累计数?|备注|项目")
 _LEGACY_UNITS = ("人次", "万元", "条", "件", "个", "次", "项", "篇", "份", "人", "家", "期", "场", "元", "%")
 _STRIP_CHARS = set(" \u3000:：，,。.;；“”\"'‘’《》()（）/、|_-—")
@@ -715,8 +715,8 @@ class _Reader:
         label = body[: len(body) - len(unit_text)].strip()
         if not unit_text and not any(ch.isdigit() for ch in run):
             return False  # a group row ("一、主动公开情况 —— ——"): no unit, no value
-        if not label or len(label) > 60 or not _CJK.search(label) or len(self.rows) >= MAX_LEGACY_ROWS:
-            return False
+        if not label or len(label) > 400 or not _CJK.search(label) or len(self.rows) >= MAX_LEGACY_ROWS:
+            return False  # (a long label may still end in this row's numbered label: cut below)
         if label.endswith(":") or _FORM_FIELD.search(label):
             return False  # the form's footer (填报人: … 联系电话: 6840…), not a row
         # a group heading before a numbered sub-row ("一、主动公开情况(一)…") stays a header
@@ -729,6 +729,8 @@ class _Reader:
             if not pre.endswith(("其中:", "其中")):
                 lstart += cut
                 label = label[cut:]
+        if len(label) > 60:
+            return False
         self._hdr(base, base + lstart)
         piece = _Piece(base + lstart, base + lstart + len(label), "ROW.legacy", "text", 0.9)
         self.pieces.append(piece)
