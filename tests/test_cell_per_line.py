@@ -312,3 +312,16 @@ def test_splitnum_zero_led_piece_is_a_tail(tmp_path: Path, tagger: Tagger) -> No
     ]
     rec = _tag(tmp_path, lines, tagger)
     assert rec["cells"]["t2.art20_5.licensing.decisions"]["value"] == "58307"
+
+
+def test_decode_footer_before_a_wrapped_label_is_not_its_row(tmp_path: Path, tagger: Tagger) -> None:
+    # a page number before a label wrapped around its numbers ("四、结转下年度" / numbers / "继续办理")
+    i = PDF_NUMBERS_FIRST.index("四、结转下年度继续办理")
+    lines = PDF_NUMBERS_FIRST[:i] + ["5", "四、结转下年度", "6 0 0 0 0 0 6", "继续办理"] + PDF_NUMBERS_FIRST[i + 1 :]
+    rec = _tag(tmp_path, lines, tagger)
+    nonzero = {k: c["value"] for k, c in rec["cells"].items() if c["value"] != "0"}
+    assert nonzero == {
+        **PDF_NUMBERS_FIRST_CELLS,
+        "t3.carried_forward.natural_person": "6",
+        "t3.carried_forward.total": "6",
+    }

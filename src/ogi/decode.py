@@ -116,6 +116,16 @@ def _continues(a: tuple[Segment, Tag], c: tuple[Segment, Tag]) -> bool:
     return _row_table(tc) == "legacy" or bool(_LABEL_START.match(a[0].text.strip()))
 
 
+def _owns_next(lines: list[list[tuple[Segment, Tag]]], kinds: list[str], b: int) -> bool:
+    """Whether the bare label on line ``b`` is the head of a label wrapped around its own numbers
+    ("四、结转下年度" / numbers / "继续办理"): then the numbers before it are not its own (a footer)."""
+    if b + 2 >= len(lines) or kinds[b + 1] != "vals" or kinds[b + 2] != "label":
+        return False
+    head = next(p for p in lines[b] if _row_table(p[1]))
+    tail = next(p for p in lines[b + 2] if _row_table(p[1]))
+    return _continues(head, tail) and (_row_table(tail[1]) != "legacy" or len(tail[0].text.strip()) <= 4)
+
+
 def reading_order(doc: Document) -> list[tuple[Segment, Tag]]:
     """The (segment, tag) pairs in the order rows are read: in a PDF text layer that prints a row's
     numbers on the line BEFORE its label ("15 4" / "规章"), those numbers move after the label.
@@ -150,7 +160,13 @@ def reading_order(doc: Document) -> list[tuple[Segment, Tag]]:
     i = 0
     while i < len(lines):
         kind = kinds[i]
-        if kind == "vals" and i + 1 < len(lines) and kinds[i + 1] == "label":
+        if (
+            kind == "vals"
+            and i + 1 < len(lines)
+            and kinds[i + 1] == "label"
+            and lines[i][0][0].sep != "pipe"  # " | " rows (Markdown conversions) are no PDF text layer
+            and not _owns_next(lines, kinds, i + 1)
+        ):
             nxt = lines[i + 1]
             label = next(p for p in nxt if _row_table(p[1]))
             table = _row_table(label[1])
