@@ -325,3 +325,35 @@ def test_decode_footer_before_a_wrapped_label_is_not_its_row(tmp_path: Path, tag
         "t3.carried_forward.natural_person": "6",
         "t3.carried_forward.total": "6",
     }
+
+
+def test_splitnum_wrapped_number_and_collapsed_run_in_one_row(tmp_path: Path, tagger: Tagger) -> None:
+    # (七)总计: 自然人 37 wrapped ("3" / "7"), two columns of 1 printed once, 总计 39
+    lines = _HEAD + [
+        "第二十条第（五）项",
+        "信息内容",
+        "本年处理决定数量",
+        "行政许可",
+        "64",
+        "",
+        "三、收到和处理政府信息公开申请情况",
+        "一、本年新收政府信息公开申请数量",
+        "19",
+        "2",
+        "21",
+        "（七）总计",
+        "3",
+        "7",
+        "1",
+        "39",
+        "四、结转下年度继续办理",
+        "",
+        "五、存在的主要问题及改进情况",
+        "",
+        "部分栏目更新不够及时。",
+    ]
+    rec = _tag(tmp_path, lines, tagger)
+    row = {k.split(".")[-1]: c["value"] for k, c in rec["cells"].items() if k.startswith("t3.total_processed.")}
+    assert row["natural_person"] == "37"
+    assert row["total"] == "39"
+    assert sorted(v for k, v in row.items() if k not in ("natural_person", "total") and v != "0") == ["1", "1"]

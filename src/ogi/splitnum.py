@@ -11,6 +11,8 @@ tells a wrapped number from two cells. For a row whose values are bare integers 
   fewest joins in reading order;
 * as many values as columns or fewer: a join is made only when the row's identity fails as printed
   and holds after the join, with no other join doing the same.
+* a table-3 row with a wrapped number and a collapsed run both: one join and one doubling, when
+  exactly one such pair adds up;
 * a piece printed with a leading zero ("965" / "01") is always a tail: no cell is printed "01";
 * a legacy 统计表 row with three numbers where the year column and 历年累计 hold two: the pair whose
   join keeps the year within its cumulative total (the closer pair when both do); with two numbers,
@@ -101,7 +103,7 @@ def _t4_holds(numbers: list[int]) -> bool:
     return False
 
 
-def _expand_collapsed(group: RowGroup, ncols: int) -> bool:
+def _expand_collapsed(group: RowGroup, ncols: int, joined: bool = False) -> bool:
     """A table-3 row whose identical neighbours were printed once ("5" for 自然人 5 … 总计 5): when no
     placement of the printed values adds up and doubling exactly one non-zero value does, double it.
 
@@ -115,8 +117,8 @@ def _expand_collapsed(group: RowGroup, ncols: int) -> bool:
     segs = [s for s, _ in values]
     if any(s.sep != "line" or s.blank_before or not s.text.isdigit() for s in segs):
         return False
-    if any(b.line != a.line + 1 for a, b in itertools.pairwise(segs)):
-        return False
+    if not joined and any(b.line != a.line + 1 for a, b in itertools.pairwise(segs)):
+        return False  # (a row with a rejoined number was checked before the join)
     numbers = [int(s.text) for s in segs]
     if _identity_holds("t3", numbers, ncols):
         return False
@@ -214,4 +216,28 @@ def _merge(group: RowGroup, ncols: int) -> bool:
             return True
         if fits:
             return False  # several joins fit equally: leave the row as printed
-    return _expand_collapsed(group, ncols)
+    if _expand_collapsed(group, ncols):
+        return True
+    return _join_and_expand(group, spots, ncols)
+
+
+def _join_and_expand(group: RowGroup, spots: list[int], ncols: int) -> bool:
+    """A table-3 row with both a wrapped number and a collapsed run ("2" / "2" / "1" / "24": 自然人 22,
+    two columns of 1 printed once, 总计 24): one join followed by one doubling, applied only when exactly
+    one such pair makes the row add up."""
+    if group.table != "t3":
+        return False
+    values = group.values
+    if any(b[0].line != a[0].line + 1 for a, b in itertools.pairwise(values)):
+        return False
+    found: list[list[tuple[Segment, Tag]]] = []
+    for at in spots:
+        trial = type(group)(group.table, group.row, group.block, _join(values, (at,)), group.label_score)
+        if _expand_collapsed(trial, ncols, joined=True):
+            found.append(trial.values)
+            if len(found) > 1:
+                return False
+    if len(found) != 1:
+        return False
+    group.values = found[0]
+    return True
