@@ -357,3 +357,31 @@ def test_splitnum_wrapped_number_and_collapsed_run_in_one_row(tmp_path: Path, ta
     assert row["natural_person"] == "37"
     assert row["total"] == "39"
     assert sorted(v for k, v in row.items() if k not in ("natural_person", "total") and v != "0") == ["1", "1"]
+
+
+def test_decode_change_printed_with_unicode_minus_goes_to_its_column(tmp_path: Path, tagger: Tagger) -> None:
+    # 2019 table 2, one cell per line, a blank lost: "−12" (U+2212) can only be 本年增/减
+    lines = [
+        "青禾县水务局2019年政府信息公开工作年度报告",
+        "一、总体情况",
+        "2019年，青禾县水务局全年主动公开各类信息二百余条。",
+        "二、主动公开政府信息情况",
+        "第二十条第（六）项",
+        "信息内容",
+        "上一年项目数量",
+        "本年增/减",
+        "处理决定数量",
+        "行政处罚",
+        "−12",
+        "348",
+        "三、收到和处理政府信息公开申请情况",
+        "一、本年新收政府信息公开申请数量",
+        "5",
+        "5",
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "五、存在的主要问题及改进情况",
+        "部分栏目更新不够及时。",
+    ]
+    rec = _tag(tmp_path, lines, tagger)
+    cells = {k: c["value"] for k, c in rec["cells"].items() if k.startswith("t2.art20_6.penalty.")}
+    assert cells == {"t2.art20_6.penalty.change": "−12", "t2.art20_6.penalty.decisions": "348"}

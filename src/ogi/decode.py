@@ -309,7 +309,7 @@ def _t2_score(assign: dict[str, str], cols: tuple[str, ...], votes: float) -> fl
     (本年新公开 / 本年废止 / 本年增减) is the one most often left blank; an amount goes to 采购总金额."""
     score = votes
     for col, text in assign.items():
-        if re.match(r"^\s*(增|减|-|\+)", text):
+        if re.match(r"^\s*(增|减|-|\+|−)", text):  # "−45": a change printed with U+2212
             score += 3.0 if col == "change" else -3.0
         if col == "amount" and re.search(r"[.元]|\d{4,}", text):
             score += 1.0
