@@ -555,3 +555,22 @@ def test_glued_legacy_table_glued_with_blank_rows_and_a_dated_header(tmp_path: P
         "legacy.(二)从事政府信息公开工作人员数": "3",
     }.items():
         assert got.get(key) == value, (key, got.get(key), got)
+
+
+def test_segment_heading_glued_after_a_pipe_rows_last_cell(tmp_path: Path, rules: Tagger) -> None:
+    t3 = t3_rows()
+    lines = [
+        f"{AGENCY}2023年政府信息公开工作年度报告",
+        "三、收到和处理政府信息公开申请情况",
+        "申请人情况 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计",
+    ]
+    for key in ("new_received", "carried_over", "total_processed"):
+        lines.append(LABELS[key] + " | " + " | ".join(str(v) for v in t3[key]))
+    row = LABELS["carried_forward"] + " | " + " | ".join(str(v) for v in t3["carried_forward"])
+    lines.append(row + " | |四、政府信息公开行政复议、行政诉讼情况")  # the heading glued after the last "|"
+    lines += ["行政复议 | 行政诉讼", "五、存在的主要问题及改进情况", "解读形式较单一。"]
+    rec = _tag(tmp_path, "\n".join(lines) + "\n", rules)
+    titles = {s["key"]: s["title"] for s in rec["sections"]}
+    assert titles.get("s4") == "四、政府信息公开行政复议、行政诉讼情况", titles
+    got = {k: c["value"] for k, c in rec["cells"].items()}
+    assert [got.get(f"t3.carried_forward.{c}") for c in schema.T3_COL_KEYS] == [str(v) for v in t3["carried_forward"]]

@@ -528,6 +528,7 @@ def segment(doc: Document) -> Document:
             continue
         flush_vertical()
         cells: list[tuple[str, int, int, int]] = []  # text, start, end, cell index
+        tail_heading: tuple[str, int, int] | None = None  # a heading glued after a pipe row's last cell
         n_cells = 1
         sep = "line"
         trailing = 0
@@ -547,6 +548,16 @@ def segment(doc: Document) -> Document:
             while raw_cells and not raw_cells[-1][0]:
                 raw_cells.pop()
                 trailing += 1
+            if len(raw_cells) > 1 and _HEADING_LINE.match(raw_cells[-1][0]) and not grid:
+                t_last = raw_cells[-1][0]
+                n_head = _heading_length(t_last)
+                if n_head and len(t_last) - n_head <= 1:
+                    # the next section's heading glued after a row's last "|" ("…办理 | ||||四、政府…情况"):
+                    # a line of its own, after the row
+                    tail_heading = raw_cells.pop()
+                    while raw_cells and not raw_cells[-1][0]:
+                        raw_cells.pop()
+                        trailing += 1
             n_cells = len(raw_cells)
             heads = [i for i, c in enumerate(raw_cells) if _CUMULATIVE.match(c[0].replace(" ", ""))]
             if heads and legacy_table:
@@ -602,6 +613,9 @@ def segment(doc: Document) -> Document:
             blank_before = False
         if cells and sep == "line" and segs[-1].kind == "text" and _is_prose(stripped):
             segs[-1].kind = "prose"
+        if tail_heading is not None:
+            segs.append(Segment(tail_heading[0], tail_heading[1], tail_heading[2], li, "text"))
+            tail_heading = None
     flush_vertical()
     doc.segments = segs
     return doc
