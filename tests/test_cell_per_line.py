@@ -385,3 +385,38 @@ def test_decode_change_printed_with_unicode_minus_goes_to_its_column(tmp_path: P
     rec = _tag(tmp_path, lines, tagger)
     cells = {k: c["value"] for k, c in rec["cells"].items() if k.startswith("t2.art20_6.penalty.")}
     assert cells == {"t2.art20_6.penalty.change": "−12", "t2.art20_6.penalty.decisions": "348"}
+
+
+def test_decode_cell_per_line_t3_with_subtotal_column(tmp_path: Path, tagger: Tagger) -> None:
+    # table 3 one cell per line with a 合计 column after the five organisations: eight numbers a row
+    lines = _HEAD + [
+        "三、收到和处理政府信息公开申请情况",
+        "申请人情况",
+        "自然人",
+        "法人或其他组织",
+        "总计",
+        "第 3 页",
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
+        "合计",
+        "一、本年新收政府信息公开申请数量",
+        "41", "2", "0", "0", "1", "0", "3", "44",
+        "二、上年结转政府信息公开申请数量",
+        "6", "0", "0", "0", "0", "0", "0", "6",
+        "五、存在的主要问题及改进情况",
+        "部分栏目更新不够及时。",
+    ]
+    blank_lines = [x for line in lines for x in (line, "")]  # a blank line after every cell, as crawlers print
+    rec = _tag(tmp_path, blank_lines, tagger)
+    nonzero = {k: c["value"] for k, c in rec["cells"].items() if k.startswith("t3.") and c["value"] != "0"}
+    assert nonzero == {
+        "t3.new_received.natural_person": "41",
+        "t3.new_received.commercial": "2",
+        "t3.new_received.legal_service": "1",
+        "t3.new_received.total": "44",
+        "t3.carried_over.natural_person": "6",
+        "t3.carried_over.total": "6",
+    }

@@ -211,7 +211,9 @@ def group_rows(doc: Document, pairs: list[tuple[Segment, Tag]] | None = None) ->
     for seg, _ in pairs:
         if _VALUE_TEXT.match(seg.text):
             n_nums[seg.line] = n_nums.get(seg.line, 0) + 1
+    prev: Segment | None = None
     for seg, tag in pairs:
+        prev, seg_prev = seg, prev
         lab = tag.label
         if lab.startswith("SEC."):
             current, t4 = None, None
@@ -238,6 +240,17 @@ def group_rows(doc: Document, pairs: list[tuple[Segment, Tag]] | None = None) ->
             table = lab.split(".")[1]
             if current is not None and current.table == table:
                 current.values.append((seg, tag))
+        elif (
+            lab == "O"
+            and current is not None
+            and current.table == "t3"
+            and len(current.values) == 7
+            and seg_prev is current.values[-1][0]
+            and seg.text.isdigit()
+        ):
+            # an eighth number right after a table-3 row's seven: a 合计 subtotal column the tagger did
+            # not expect; kept untagged for _drop_subtotal, dropped again there unless it adds up
+            current.values.append((seg, tag))
         elif (
             lab == "O"
             and current is not None
@@ -499,6 +512,8 @@ def _drop_subtotal(group: RowGroup) -> None:
         if abs(nums[j] - sum(rest[1:6])) < 1e-9:
             del group.values[j]
             return
+    if group.values[-1][1].label == "O":  # an untagged eighth number that is no subtotal's row
+        del group.values[-1]
 
 
 def _tagger_columns(group: RowGroup, cols: tuple[str, ...]) -> tuple[int, ...]:
