@@ -420,3 +420,27 @@ def test_decode_cell_per_line_t3_with_subtotal_column(tmp_path: Path, tagger: Ta
         "t3.carried_over.natural_person": "6",
         "t3.carried_over.total": "6",
     }
+
+
+def test_decode_page_number_after_a_t3_row_is_no_eighth_value(tmp_path: Path) -> None:
+    # " | " rows with a page number alone on a line after a row of zeros: not a 合计 column (rules only:
+    # the CRF of the default model labels that page number 总计 and the row's own 总计 nothing)
+    tagger = load_tagger("rules")
+    lines = _HEAD + [
+        "三、收到和处理政府信息公开申请情况",
+        "| 申请人情况 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |",
+        "| 一、本年新收政府信息公开申请数量 | 9 | 0 | 0 | 0 | 0 | 0 | 9 |",
+        "| 5.属于三类内部事务信息 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+        "6",
+        "| 6.属于四类过程性信息 | 2 | 0 | 0 | 0 | 0 | 0 | 2 |",
+        "五、存在的主要问题及改进情况",
+        "部分栏目更新不够及时。",
+    ]
+    rec = _tag(tmp_path, lines, tagger)
+    nonzero = {k: c["value"] for k, c in rec["cells"].items() if k.startswith("t3.") and c["value"] != "0"}
+    assert nonzero == {
+        "t3.new_received.natural_person": "9",
+        "t3.new_received.total": "9",
+        "t3.denied.process_info.natural_person": "2",
+        "t3.denied.process_info.total": "2",
+    }

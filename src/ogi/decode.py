@@ -246,6 +246,8 @@ def group_rows(doc: Document, pairs: list[tuple[Segment, Tag]] | None = None) ->
             and current.table == "t3"
             and len(current.values) == 7
             and seg_prev is current.values[-1][0]
+            and seg.sep == "line"
+            and current.values[-1][0].sep == "line"  # one cell per line (not a footer after a row)
             and seg.text.isdigit()
         ):
             # an eighth number right after a table-3 row's seven: a 合计 subtotal column the tagger did
@@ -507,12 +509,16 @@ def _drop_subtotal(group: RowGroup) -> None:
     if group.table != "t3" or len(group.values) != 8:
         return
     nums = [float(parse_number(s.text) or 0) for s, _ in group.values]
+    segs = [s for s, _ in group.values]
+    # an eighth number the tagger did not expect, or one alone on a later line after a row printed on
+    # one line (a page number): it must make the row add up to be its 合计, else it goes
+    untagged = group.values[-1][1].label == "O" or (len({s.line for s in segs[:-1]}) == 1 and segs[-1].line != segs[0].line)
     for j in (6, 1):
         rest = nums[:j] + nums[j + 1 :]
-        if abs(nums[j] - sum(rest[1:6])) < 1e-9:
+        if abs(nums[j] - sum(rest[1:6])) < 1e-9 and (not untagged or abs(rest[6] - sum(rest[:6])) < 1e-9):
             del group.values[j]
             return
-    if group.values[-1][1].label == "O":  # an untagged eighth number that is no subtotal's row
+    if untagged:  # an untagged eighth number that is no subtotal's row
         del group.values[-1]
 
 
