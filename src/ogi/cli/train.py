@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -14,12 +14,15 @@ def command(
     data: Annotated[list[Path], typer.Option("--data", "-d", help="Annotation JSONL files or folders (split=train used, split=dev for the threshold; split=test never).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Model directory to write, e.g. models/my-crf.")],
     kind: Annotated[str, typer.Option("--kind", "-k", help="What to train: crf or transformer (--model names a trained model elsewhere).")] = "crf",
-    config: Annotated[Optional[Path], typer.Option("--config", "-c", help="JSON config (default: training/configs/<kind>-default.json).")] = None,
+    config: Annotated[Path | None, typer.Option("--config", "-c", help="JSON config (default: training/configs/<kind>-default.json).")] = None,
+    init_from: Annotated[Path | None, typer.Option("--init-from", help="transformer only: fine-tune this local pretrained checkpoint folder (save_pretrained: config.json, weights, a fast tokenizer) instead of training a small BERT from scratch; nothing is downloaded.")] = None,
 ) -> None:
     """Train and write ``out`` with meta.json (labels, versions, data hash, config, dev scores)."""
+    if init_from is not None and kind != "transformer":
+        raise UsageError(f"--init-from fine-tunes a transformer checkpoint; it does not apply to --kind {kind}")
     _check_data(list(data))
     try:
-        meta = _train(kind, list(data), out, config)
+        meta = _train(kind, list(data), out, config, init_from)
     except ValueError as exc:  # the trainers' data and config complaints: the user's to fix
         raise UsageError(f"{exc}; fix the data or config, then train again") from exc
     typer.echo(f"wrote {out} in {meta['training_seconds']} s; dev scores: {meta.get('dev_scores')}")
@@ -42,15 +45,15 @@ def _check_data(data: list[Path]) -> None:
         )
 
 
-def _train(kind: str, data: list[Path], out: Path, config: Optional[Path]) -> dict:
+def _train(kind: str, data: list[Path], out: Path, config: Path | None, init_from: Path | None = None) -> dict:
     if kind == "crf":
-        from ogi.training.crf import train_crf
         from ogi.training.config import CRFConfig
+        from ogi.training.crf import train_crf
 
         cfg = CRFConfig.from_file(config) if config else CRFConfig()
         return train_crf(data, out, cfg)
     if kind == "transformer":
         from ogi.training.transformer import train_transformer
 
-        return train_transformer(data, out, config)
+        return train_transformer(data, out, config, init_from=init_from)
     raise UsageError(f"--kind {kind!r}: use crf or transformer")

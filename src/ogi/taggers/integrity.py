@@ -22,7 +22,7 @@ from ogi.errors import ModelLoadError
 log = logging.getLogger(__name__)
 
 MAX_MODEL_BYTES = 2 * 1024**3  # no shipped or trainable model comes near this
-MAX_PARAMETERS = 100_000_000  # transformer parameters (400 MB of float32); the shipped one has ~0.5 M
+MAX_PARAMETERS = 400_000_000  # transformer parameters (1.6 GB of float32): room for a fine-tuned bert-base-chinese (~0.1 G)
 MAX_DIM = 100_000  # any single architecture size (vocabulary, width, window)
 CRF_MAGIC = b"lCRF"
 _CRF_HEADER = struct.Struct("<4sI4sIIIIIIIII")  # magic, size, type, version, #feat, #labels, #attrs, 5 offsets
@@ -105,30 +105,35 @@ def check_crfsuite(path: Path) -> None:
         raise ModelLoadError(f"{path}: header counts do not fit the file size; the model is corrupt (restore it or retrain)")
 
 
-def check_architecture(arch: Any, where: str) -> None:
-    """A transformer architecture dict asks for a network of sane size (checked before allocation).
+def check_architecture(config: Any, where: str) -> None:
+    """A transformer checkpoint's ``config.json`` (BERT-style sizes) asks for a network of sane size;
+    checked before allocation.
 
     Raises:
-        ModelLoadError: a size that is missing, not a positive integer, or too large.
+        ModelLoadError: a size that is missing, not a positive integer, or too large; no labels.
     """
-    if not isinstance(arch, dict):
-        raise ModelLoadError(f"{where}: 'architecture' must be an object; restore the model folder or retrain")
-    sizes = ("n_chars", "n_feats", "n_keys", "n_labels", "char_len", "char_dim", "feat_dim", "hidden", "layers",
-             "heads", "ff", "window", "stride")
+    if not isinstance(config, dict):
+        raise ModelLoadError(f"{where}: must be a JSON object; restore the model folder or retrain")
+    sizes = ("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size",
+             "max_position_embeddings")
     dims: dict[str, int] = {}
     for k in sizes:
-        v = arch.get(k)
+        v = config.get(k)
         if isinstance(v, bool) or not isinstance(v, int) or not 0 < v <= MAX_DIM:
-            raise ModelLoadError(f"{where}: architecture {k}={v!r} is not an integer in 1..{MAX_DIM}; restore or retrain")
+            raise ModelLoadError(f"{where}: {k}={v!r} is not an integer in 1..{MAX_DIM}; restore or retrain")
         dims[k] = v
-    if dims["hidden"] % dims["heads"]:
-        raise ModelLoadError(f"{where}: hidden={dims['hidden']} is not divisible by heads={dims['heads']}")
-    h = dims["hidden"]
+    if dims["hidden_size"] % dims["num_attention_heads"]:
+        raise ModelLoadError(
+            f"{where}: hidden_size={dims['hidden_size']} is not divisible by num_attention_heads={dims['num_attention_heads']}"
+        )
+    labels = config.get("id2label")
+    if not isinstance(labels, dict) or not labels or len(labels) > MAX_DIM:
+        raise ModelLoadError(f"{where}: 'id2label' must map label ids to labels; restore or retrain")
+    h = dims["hidden_size"]
     params = (
-        dims["n_chars"] * dims["char_dim"] + dims["n_feats"] * dims["feat_dim"] + dims["window"] * h
-        + (2 * dims["char_dim"] + dims["n_keys"] * dims["feat_dim"]) * h
-        + dims["layers"] * (4 * h * h + 2 * h * dims["ff"])
-        + h * dims["n_labels"]
+        (dims["vocab_size"] + dims["max_position_embeddings"]) * h
+        + dims["num_hidden_layers"] * (4 * h * h + 2 * h * dims["intermediate_size"])
+        + h * len(labels)
     )
     if params > MAX_PARAMETERS:
         raise ModelLoadError(
