@@ -444,3 +444,25 @@ def test_decode_page_number_after_a_t3_row_is_no_eighth_value(tmp_path: Path) ->
         "t3.denied.process_info.natural_person": "2",
         "t3.denied.process_info.total": "2",
     }
+
+
+def test_decode_pipe_rows_with_subtotal_column(tmp_path: Path, tagger: Tagger) -> None:
+    # " | " rows with a 合计 column after the five organisations: eight numbers on each row's line
+    lines = _HEAD + [
+        "三、收到和处理政府信息公开申请情况",
+        "| 申请人情况 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 合计 | 总计 |",
+        "| 一、本年新收政府信息公开申请数量 | 41 | 2 | 0 | 0 | 1 | 0 | 3 | 44 |",
+        "| 二、上年结转政府信息公开申请数量 | 6 | 0 | 0 | 0 | 0 | 0 | 0 | 6 |",
+        "五、存在的主要问题及改进情况",
+        "部分栏目更新不够及时。",
+    ]
+    rec = _tag(tmp_path, lines, tagger)
+    nonzero = {k: c["value"] for k, c in rec["cells"].items() if k.startswith("t3.") and c["value"] != "0"}
+    assert nonzero == {
+        "t3.new_received.natural_person": "41",
+        "t3.new_received.commercial": "2",
+        "t3.new_received.legal_service": "1",
+        "t3.new_received.total": "44",
+        "t3.carried_over.natural_person": "6",
+        "t3.carried_over.total": "6",
+    }

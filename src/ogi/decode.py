@@ -246,8 +246,10 @@ def group_rows(doc: Document, pairs: list[tuple[Segment, Tag]] | None = None) ->
             and current.table == "t3"
             and len(current.values) == 7
             and seg_prev is current.values[-1][0]
-            and seg.sep == "line"
-            and current.values[-1][0].sep == "line"  # one cell per line (not a footer after a row)
+            and (
+                seg.line == current.values[-1][0].line  # on the row's line (a grid, " | " row)
+                or (seg.sep == "line" and current.values[-1][0].sep == "line")  # or one cell per line
+            )
             and seg.text.isdigit()
         ):
             # an eighth number right after a table-3 row's seven: a 合计 subtotal column the tagger did
