@@ -19,9 +19,9 @@ def command(
 ) -> None:
     """Tag each report and write its spans in the annotation format; exit 1 if a file could not be read.
 
-    With ``--from-gold``, the spans come from the gold: a decoded cell is kept where the gold agrees,
+    With --from-gold, the spans come from the gold: a decoded cell is kept where the gold agrees,
     moved to the gold key of its row that holds exactly its printed value, and left unlabelled
-    (``meta.unlabelled``) where the text cannot place it; ambiguous gold cells are never labelled.
+    (meta.unlabelled) where the text cannot place it; ambiguous gold cells are never labelled.
     """
     if from_gold:
         from ogi.gold import GoldFormatError

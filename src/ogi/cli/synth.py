@@ -18,7 +18,7 @@ def command(
     force: Annotated[str | None, typer.Option("--force", help="Every report gets at least one of these families (e.g. the held-out ones).")] = None,
     layouts: Annotated[str | None, typer.Option("--layouts", help="Layout families to draw from, comma-separated (default: all).")] = None,
 ) -> None:
-    """Write ``count`` synthetic reports with exact span labels."""
+    """Write COUNT synthetic reports with exact span labels."""
     from ogi.annotations import write_annotations
     from ogi.training.synth import generate, parse_list
 

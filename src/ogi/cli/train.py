@@ -17,7 +17,7 @@ def command(
     config: Annotated[Path | None, typer.Option("--config", "-c", help="JSON config (default: training/configs/<kind>-default.json).")] = None,
     init_from: Annotated[Path | None, typer.Option("--init-from", help="transformer only: fine-tune this local pretrained checkpoint folder (save_pretrained: config.json, weights, a fast tokenizer) instead of training a small BERT from scratch; nothing is downloaded.")] = None,
 ) -> None:
-    """Train and write ``out`` with meta.json (labels, versions, data hash, config, dev scores)."""
+    """Train and write the model directory OUT with meta.json (labels, versions, data hash, config, dev scores)."""
     if init_from is not None and kind != "transformer":
         raise UsageError(f"--init-from fine-tunes a transformer checkpoint; it does not apply to --kind {kind}")
     _check_data(list(data))
