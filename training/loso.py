@@ -68,7 +68,7 @@ def train(out: Path, exclude: set[str], real_weight: int, with_real: bool) -> fl
     from ogi.training.config import CRFConfig
     from ogi.training.crf import train_crf
 
-    cfg = CRFConfig(**{k: v for k, v in json.loads((ROOT / "training/configs/crf-default.json").read_text()).items() if k != "model"})
+    cfg = CRFConfig(**{k: v for k, v in json.loads((ROOT / "training/configs/crf-real.json").read_text()).items() if k != "model"})
     data = [ROOT / f for f in SYNTHETIC] + ([ROOT / REAL] if with_real else [])
     t0 = time.perf_counter()
     train_crf(data, out, cfg, real_weight=real_weight, exclude_sources=exclude)
@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         "command": "nice python training/loso.py " + " ".join(sys.argv[1:] if argv is None else argv),
         "models": {
             "rules": "the rule tagger (untrained)",
-            "crf": f"CRF (training/configs/crf-default.json) with rule fallback, trained on {' + '.join(SYNTHETIC)} + {REAL} minus the held-out source (real reports x{args.real_weight})",
+            "crf": f"CRF (training/configs/crf-real.json) with rule fallback, trained on {' + '.join(SYNTHETIC)} + {REAL} minus the held-out source (real reports x{args.real_weight})",
             **({"crf_synthetic": f"a CRF trained on synthetic data alone (no real report): {synth['model']}"} if synth else {}),
         },
         "transformer": "not run: the transformer was being rebuilt on HF transformers at the time of this run",
