@@ -273,7 +273,7 @@ def group_rows(doc: Document, pairs: list[tuple[Segment, Tag]] | None = None) ->
             and current.table == "legacy"
             and seg.line == legacy_line
             and seg.sep == "space"
-            and n_nums[seg.line] >= 2
+            and n_nums.get(seg.line, 0) >= 2
             and _VALUE_TEXT.match(seg.text)
         ):
             # a space-separated legacy row that prints its year and 历年累计 beside its label, numbers
