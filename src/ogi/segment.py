@@ -370,8 +370,11 @@ def glued_heading_cuts(line: str) -> list[int]:
             continue
         if start > 0:
             cuts.append(start)
-        rest = line[start + n :].strip()
-        if len(rest) >= 2:
+        rest_raw = line[start + n :]
+        rest = rest_raw.strip()
+        # the table's cells after the heading: spaced off, a number, or a known header; a title's own
+        # tail ("一、总体公开情况" + "说明") stays with it
+        if len(rest) >= 2 and (rest_raw[0] in " \t|" or rest[0].isdigit() or schema.match_label(rest.split()[0])[1] >= 0.9):
             cuts.append(start + n)
         break
     return cuts
