@@ -1,5 +1,7 @@
-"""Retraining the shipped CRF trained with real annotations (models/crf-real) from the committed annotations with its
-config gives its scores. (models/crf-default, the default, was trained on an older synthetic corpus no longer committed.)"""
+"""Retraining the default model, the CRF trained with real annotations (models/crf-real), from the committed
+annotations with its config gives its scores. (models/crf-default was trained on an older synthetic corpus that
+is no longer committed; git history has it.) The rule tags are CRF features: a change to the rules needs a
+retrain (python training/train_default.py) before this passes again."""
 
 from __future__ import annotations
 
