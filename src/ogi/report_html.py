@@ -59,7 +59,8 @@ svg{max-width:100%;height:auto;display:block;margin:.4em 0 .2em}
 # ---------------------------------------------------------------------------------------------
 
 
-def _f(x: Any, digits: int = 3) -> str:
+def fmt(x: Any, digits: int = 3) -> str:
+    """A metric for people: "—" for None, floats to ``digits`` places, yes/no, text escaped for HTML."""
     if x is None:
         return "—"
     if isinstance(x, bool):
@@ -69,8 +70,12 @@ def _f(x: Any, digits: int = 3) -> str:
     return escape(str(x))
 
 
-def _pct(x: float | None) -> str:
+def pct(x: float | None) -> str:
+    """A share as a percentage with one decimal ("—" for None)."""
     return "—" if x is None else f"{100 * x:.1f}%"
+
+
+_f, _pct = fmt, pct
 
 
 def _cls(x: float | None) -> str:

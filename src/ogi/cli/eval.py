@@ -7,13 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-
-def _f(x: Any) -> str:
-    return "—" if x is None else (f"{x:.3f}" if isinstance(x, float) else str(x))
-
-
-def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{100 * x:.1f}%"
+from ogi.report_html import fmt as _f
+from ogi.report_html import pct as _pct
 
 
 def print_summary(result: dict[str, Any]) -> None:
