@@ -43,3 +43,13 @@ def test_docs_readme_links_resolve() -> None:
             path = (md.parent / target).resolve()
             assert path.is_relative_to(ROOT), f"{md.relative_to(ROOT)} links outside the repository: {target}"
             assert path.exists(), f"{md.relative_to(ROOT)} links to missing {target}"
+
+
+def test_docs_ci_runs_the_readme_test_command() -> None:
+    """.ci/run calls the README's test command word for word (a set-up step missing from either fails CI)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```bash\n(.*?)```", readme, flags=re.S)
+    test_cmds = [line for b in blocks for line in b.splitlines() if "pytest" in line]
+    assert len(test_cmds) == 1, test_cmds
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert test_cmds[0].strip() in [line.strip() for line in ci]
