@@ -354,6 +354,9 @@ def _heading_length(text: str) -> int:
     return m.end() + best_len if best >= 0.9 else 0
 
 
+_TITLE_TAIL = re.compile(r"[\u4e00-\u9fff]{1,4}")
+
+
 def glued_heading_cuts(line: str) -> list[int]:
     """Offsets where a line must be cut around a template section heading glued to other cells: before a
     heading that follows a row ("… 0 0 0四、政府信息公开行政复议、行政诉讼情况") and after a heading that
@@ -372,9 +375,11 @@ def glued_heading_cuts(line: str) -> list[int]:
             cuts.append(start)
         rest_raw = line[start + n :]
         rest = rest_raw.strip()
-        # the table's cells after the heading: spaced off, a number, or a known header; a title's own
-        # tail ("一、总体公开情况" + "说明") stays with it
-        if len(rest) >= 2 and (rest_raw[0] in " \t|" or rest[0].isdigit() or schema.match_label(rest.split()[0])[1] >= 0.9):
+        # what follows the heading is cut off (table cells, a block header, a subheading, "无。") unless it is
+        # a title's own short tail glued on ("一、总体公开情况" + "说明"): a few CJK characters, unspaced,
+        # that are no known label
+        tail = rest_raw[:1] not in (" ", "\t", "|") and _TITLE_TAIL.fullmatch(rest) and schema.match_label(rest)[1] < 0.9
+        if len(rest) >= 2 and not tail:
             cuts.append(start + n)
         break
     return cuts
